@@ -1,0 +1,39 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { Tx } from "../client";
+import { processedEvents } from "../schema";
+
+/**
+ * Records an event's arrival. Returns false for a duplicate delivery (already done, or another
+ * worker holds it). A claim whose holder died is taken over once its lease runs out.
+ */
+export async function claimEvent(db: Tx, eventId: string, payload: string, now: number, leaseMs: number): Promise<boolean> {
+  const r = await db
+    .insert(processedEvents)
+    .values({ eventId, status: "working", payload, claimedUntil: now + leaseMs, receivedAt: now })
+    .onConflictDoUpdate({
+      target: processedEvents.eventId,
+      set: { claimedUntil: now + leaseMs },
+      setWhere: and(eq(processedEvents.status, "working"), lt(processedEvents.claimedUntil, now)),
+    })
+    .returning({ id: processedEvents.eventId });
+  return r.length > 0;
+}
+
+export async function markEventDone(tx: Tx, eventId: string): Promise<void> {
+  await tx.update(processedEvents).set({ status: "done", payload: null }).where(eq(processedEvents.eventId, eventId));
+}
+
+/** Events whose processing was interrupted (crash, restart): their lease has run out. */
+export async function abandonedEvents(db: Tx, now: number, limit = 50): Promise<{ eventId: string; payload: string }[]> {
+  const rows = await db
+    .select({ eventId: processedEvents.eventId, payload: processedEvents.payload })
+    .from(processedEvents)
+    .where(and(eq(processedEvents.status, "working"), lt(processedEvents.claimedUntil, now)))
+    .limit(limit);
+  return rows.filter((r): r is { eventId: string; payload: string } => !!r.payload);
+}
+
+/** Dedupe keys are kept 8 days (Lark retries for about 7 hours); older ones are dropped. */
+export async function pruneEvents(db: Tx, now: number): Promise<void> {
+  await db.delete(processedEvents).where(and(eq(processedEvents.status, "done"), sql`${processedEvents.receivedAt} < ${now - 8 * 86400_000}`));
+}

@@ -1,0 +1,66 @@
+import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import type { Tx } from "../client";
+import { outbox } from "../schema";
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type NewOutboxRow = Pick<OutboxRow, "key" | "kind" | "target" | "receiveId" | "msgType" | "content"> &
+  Partial<Pick<OutboxRow, "businessDate" | "notBefore" | "paceKey">>;
+
+/** Writes a message to send. A key already present is left alone: that is what makes a repeat harmless. */
+export async function enqueue(tx: Tx, row: NewOutboxRow): Promise<boolean> {
+  const r = await tx.insert(outbox).values(row).onConflictDoNothing().returning({ key: outbox.key });
+  return r.length > 0;
+}
+
+/**
+ * Takes up to `limit` due rows for this sender by setting their lease; another instance sharing
+ * the database skips leased rows, so a message is never in two senders' hands at once.
+ */
+export async function claimDue(db: Tx, now: number, leaseMs: number, limit: number, keys?: string[]): Promise<OutboxRow[]> {
+  const due = await db
+    .select({ key: outbox.key })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        lte(outbox.notBefore, now),
+        lte(outbox.leaseUntil, now),
+        keys ? inArray(outbox.key, keys) : undefined,
+      ),
+    )
+    .orderBy(asc(outbox.notBefore), asc(outbox.createdAt))
+    .limit(limit);
+  if (!due.length) return [];
+  // The lease is taken row by row with a guard, so two senders racing for a row get it once.
+  return db
+    .update(outbox)
+    .set({ leaseUntil: now + leaseMs })
+    .where(
+      and(
+        inArray(
+          outbox.key,
+          due.map((d) => d.key),
+        ),
+        eq(outbox.status, "pending"),
+        lte(outbox.leaseUntil, now),
+      ),
+    )
+    .returning();
+}
+
+export async function markSent(db: Tx, key: string, messageId: string, at: number): Promise<void> {
+  await db.update(outbox).set({ status: "sent", messageId, sentAt: at, leaseUntil: 0 }).where(eq(outbox.key, key));
+}
+
+export async function retryLater(db: Tx, key: string, attempts: number, notBefore: number, error: string): Promise<void> {
+  await db.update(outbox).set({ attempts, notBefore, leaseUntil: 0, lastError: error }).where(eq(outbox.key, key));
+}
+
+export async function markFailed(db: Tx, key: string, attempts: number, error: string): Promise<void> {
+  await db.update(outbox).set({ status: "failed", attempts, lastError: error, leaseUntil: 0 }).where(eq(outbox.key, key));
+}
+
+export async function getOutbox(db: Tx, key: string): Promise<OutboxRow | undefined> {
+  const [r] = await db.select().from(outbox).where(eq(outbox.key, key)).limit(1);
+  return r;
+}

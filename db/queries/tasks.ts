@@ -1,0 +1,114 @@
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import type { Tx } from "../client";
+import { assignments, plans, progressNotes, tasks, units } from "../schema";
+
+export type Task = typeof tasks.$inferSelect;
+export type Assignment = typeof assignments.$inferSelect;
+
+export async function getTask(db: Tx, id: number): Promise<Task | undefined> {
+  const [t] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, id), isNull(tasks.removedAt)))
+    .limit(1);
+  return t;
+}
+
+/** The plan that tasks created by command belong to: one per year, made on first use. */
+export async function adHocPlan(tx: Tx, year: number): Promise<number> {
+  const title = `${year}年临时交办任务`;
+  const [p] = await tx.select().from(plans).where(and(eq(plans.title, title), eq(plans.year, year))).limit(1);
+  if (p) return p.id;
+  const [created] = await tx.insert(plans).values({ title, year, sourceName: "指令创建" }).returning();
+  return created.id;
+}
+
+export interface UnitAssignmentRow {
+  assignmentId: number;
+  taskId: number;
+  instance: string;
+  requirement: string;
+  category: string;
+  deadlineText: string;
+  status: "todo" | "doing" | "done";
+  dueDate: string | null;
+  role: "lead" | "responsible";
+}
+
+/** The unit's open assignments: dated ones first by due date, undated ones after. */
+export async function openAssignmentsOfUnit(db: Tx, unitId: number): Promise<UnitAssignmentRow[]> {
+  return db
+    .select({
+      assignmentId: assignments.id,
+      taskId: tasks.id,
+      instance: assignments.instance,
+      requirement: tasks.requirement,
+      category: tasks.category,
+      deadlineText: tasks.deadlineText,
+      status: assignments.status,
+      dueDate: assignments.dueDate,
+      role: assignments.role,
+    })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .where(and(eq(assignments.unitId, unitId), ne(assignments.status, "done"), isNull(tasks.removedAt)))
+    .orderBy(sql`${assignments.dueDate} IS NULL`, asc(assignments.dueDate), asc(tasks.id), asc(assignments.instance));
+}
+
+export interface AssignmentWithUnit extends Assignment {
+  unitName: string;
+}
+
+export async function assignmentsOfTask(db: Tx, taskId: number): Promise<AssignmentWithUnit[]> {
+  const rows = await db
+    .select({ a: assignments, unitName: units.name })
+    .from(assignments)
+    .innerJoin(units, eq(units.id, assignments.unitId))
+    .where(eq(assignments.taskId, taskId))
+    .orderBy(asc(assignments.role), asc(units.id), asc(assignments.instance));
+  return rows.map((r) => ({ ...r.a, unitName: r.unitName }));
+}
+
+/** The assignment a unit acts on for a task: the earliest open instance, or the latest one when all are done. */
+export async function currentAssignment(db: Tx, taskId: number, unitId: number): Promise<Assignment | undefined> {
+  const rows = await db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.taskId, taskId), eq(assignments.unitId, unitId)))
+    .orderBy(sql`${assignments.status} = 'done'`, sql`${assignments.dueDate} IS NULL`, asc(assignments.dueDate), asc(assignments.id));
+  return rows[0];
+}
+
+export async function notesOf(db: Tx, assignmentIds: number[]) {
+  if (!assignmentIds.length) return [];
+  return db
+    .select()
+    .from(progressNotes)
+    .where(inArray(progressNotes.assignmentId, assignmentIds))
+    .orderBy(asc(progressNotes.createdAt), asc(progressNotes.id));
+}
+
+export async function addAssignment(
+  tx: Tx,
+  a: { taskId: number; unitId: number; role?: "lead" | "responsible"; dueDate: string | null; instance?: string },
+  at: number,
+): Promise<boolean> {
+  const r = await tx
+    .insert(assignments)
+    .values({ taskId: a.taskId, unitId: a.unitId, role: a.role ?? "responsible", dueDate: a.dueDate, instance: a.instance ?? "", updatedAt: at })
+    .onConflictDoNothing()
+    .returning({ id: assignments.id });
+  return r.length > 0;
+}
+
+export async function addProgress(tx: Tx, a: Assignment, author: string, note: string, at: number): Promise<void> {
+  await tx.insert(progressNotes).values({ assignmentId: a.id, author, text: note, createdAt: at });
+  if (a.status === "todo") await tx.update(assignments).set({ status: "doing", updatedAt: at }).where(eq(assignments.id, a.id));
+}
+
+export async function markDone(tx: Tx, a: Assignment, by: string, note: string, at: number): Promise<void> {
+  await tx
+    .update(assignments)
+    .set({ status: "done", doneNote: note, doneBy: by, doneAt: at, updatedAt: at })
+    .where(eq(assignments.id, a.id));
+}
