@@ -1,0 +1,31 @@
+/** Every chat command, in the order 帮助 lists them. One module per command. */
+import type { Command } from "../src/bot/command";
+import addUnit from "./add-unit";
+import assign from "./assign";
+import bind from "./bind";
+import done from "./done";
+import dueThisWeek from "./due-this-week";
+import help from "./help";
+import liaison from "./liaison";
+import myTasks from "./my-tasks";
+import newTask from "./new-task";
+import overdue from "./overdue";
+import progress from "./progress";
+import task from "./task";
+import units from "./units";
+
+export const commands: readonly Command[] = [
+  help,
+  myTasks,
+  dueThisWeek,
+  overdue,
+  task,
+  progress,
+  done,
+  addUnit,
+  units,
+  bind,
+  liaison,
+  assign,
+  newTask,
+];

@@ -1,0 +1,28 @@
+import { openAssignmentsOfUnit } from "../db/queries/tasks";
+import { defineCommand } from "../src/bot/command";
+import { actingUnit } from "../src/bot/lookup";
+import { card } from "../src/bot/reply";
+import { isOverdue, pagedList, splitPage } from "../src/bot/task-list";
+
+export default defineCommand({
+  name: "my-tasks",
+  words: ["我的任务", "本单位任务", "my tasks", "mytasks"],
+  role: "liaison",
+  summary: "本单位未完成的任务，最紧急的在前",
+  usage: "我的任务",
+  examples: ["我的任务", "我的任务 第2页", "我的任务 县教体局（管理员）"],
+  writes: false,
+  async handler(ctx) {
+    const { rest, page } = splitPage(ctx.args, ctx.page);
+    const unit = await actingUnit(ctx, rest);
+    const rows = await openAssignmentsOfUnit(ctx.db, unit.id);
+    if (!rows.length) return card(`${unit.name} · 我的任务`, "green", [{ type: "markdown", text: "本单位目前没有未完成的任务。" }]);
+    const overdue = rows.filter((r) => isOverdue(r, ctx.today)).length;
+    const suffix = rest ? ` ${unit.name}` : "";
+    return card(`${unit.name} · 未完成任务 ${rows.length} 项`, overdue ? "red" : "blue", [
+      ...(overdue ? [{ type: "markdown" as const, text: `其中 **${overdue} 项已逾期**，请尽快办理。` }] : []),
+      ...pagedList(rows, page, ctx.today, (p) => `我的任务${suffix} 第${p}页`),
+      { type: "note", text: "发送「任务 编号」看详情，「进展 编号 内容」报进展，「完成 编号 说明或链接」报完成。" },
+    ]);
+  },
+});

@@ -1,0 +1,113 @@
+/**
+ * The HTTP surface: the Lark webhook and the health check (plus the sandbox console's endpoints).
+ * Runtime-neutral: src/runtime/* builds the dependencies and serves it.
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Bot } from "./bot/pipeline";
+import { renderCard } from "./lark/cards/render";
+import { readLarkRequest } from "./lark/receive";
+import type { SandboxMessenger } from "./lark/sandbox-messenger";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  bot: Bot;
+  verificationToken: string;
+  encryptKey?: string;
+  signatureMaxAgeSeconds: number;
+  version: string;
+  /** Runs work after the response (Workers: waitUntil; Node: tracked for clean shutdown). */
+  defer(c: Context, work: Promise<unknown>): void;
+  health(): Promise<{ ok: boolean; detail: string }>;
+  now(): number;
+  sandbox?: SandboxMessenger;
+  log?: (line: string) => void;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  const log = deps.log ?? (() => {});
+
+  app.get("/healthz", async (c) => {
+    const db = await deps.health().catch((e: Error) => ({ ok: false, detail: e.message }));
+    return c.json({ ok: db.ok, version: deps.version, database: db.detail, mode: deps.sandbox ? "sandbox" : "lark" }, db.ok ? 200 : 503);
+  });
+
+  app.post(
+    "/webhook/event",
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: "request body over 1 MiB" }, 413) }),
+    async (c) => {
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const inbound = await readLarkRequest(raw, (n) => c.req.header(n), {
+        verificationToken: deps.verificationToken,
+        encryptKey: deps.encryptKey,
+        maxAgeSeconds: deps.signatureMaxAgeSeconds,
+        nowMs: deps.now(),
+      });
+      if (inbound.kind === "reject") {
+        log(`webhook: refused (${inbound.status}): ${inbound.reason}`);
+        return c.json({ error: inbound.reason }, inbound.status);
+      }
+      if (inbound.kind === "challenge") return c.json({ challenge: inbound.challenge });
+
+      const env = inbound.envelope;
+      // Card callbacks are never retried and must be answered within 3 s with the new card.
+      if (env.header.event_type === "card.action.trigger") {
+        const r = await deps.bot.cardAction(env);
+        if ("toast" in r) return c.json({ toast: { type: "info", content: r.toast } });
+        if ("text" in r) return c.json({ toast: { type: "info", content: r.text.slice(0, 200) } });
+        return c.json({ card: { type: "raw", data: renderCard(r.card) } });
+      }
+      // Durable receipt first (so a crash after the 200 loses nothing), then acknowledge, then work.
+      const fresh = await deps.bot.accept(env);
+      if (fresh) deps.defer(c, deps.bot.process(env));
+      return c.json({});
+    },
+  );
+
+  if (deps.sandbox) {
+    const box = deps.sandbox;
+    // The chat console reads the bot's answers here; it exists only in sandbox mode.
+    app.get("/sandbox/messages", (c) => {
+      const after = Number(c.req.query("after") ?? 0);
+      return c.json(
+        box.sent.filter((m) => m.seq > after).map((m) => ({ seq: m.seq, target: m.target, receiveId: m.receiveId, msgType: m.msgType, text: readable(m.msgType, m.content) })),
+      );
+    });
+  }
+
+  app.notFound((c) => c.json({ error: "not found" }, 404));
+  app.onError((e, c) => {
+    log(`http: ${e.stack ?? e}`);
+    return c.json({ error: "internal error" }, 500);
+  });
+  return app;
+}
+
+/** A message's content as plain text for the sandbox console. */
+function readable(msgType: string, content: string): string {
+  try {
+    const v = JSON.parse(content);
+    if (msgType === "text") return v.text;
+    if (msgType === "interactive") return cardToText(v);
+  } catch {
+    /* fall through */
+  }
+  return content;
+}
+
+function cardToText(card: { header?: { title?: { content?: string } }; body?: { elements?: unknown[] } }): string {
+  const out: string[] = [`【${card.header?.title?.content ?? ""}】`];
+  const walk = (els: unknown[] = []) => {
+    for (const e of els as Record<string, any>[]) {
+      if (e.tag === "markdown") out.push(String(e.content).replace(/\*\*/g, ""));
+      else if (e.tag === "hr") out.push("——");
+      else if (e.tag === "column_set") for (const col of e.columns ?? []) walk(col.elements);
+      else if (e.tag === "button") out.push(`[${e.text?.content}] → ${e.behaviors?.[0]?.value?.command ?? ""}`);
+    }
+  };
+  walk(card.body?.elements);
+  return out.join("\n");
+}
+

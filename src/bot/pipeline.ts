@@ -1,0 +1,224 @@
+/**
+ * What happens to an event after the webhook has acknowledged it:
+ * claim (dedupe) → who is speaking → which command → authorise → run → reply through the outbox.
+ */
+import type { Db, Tx } from "../../db/client";
+import { abandonedEvents, claimEvent, markEventDone } from "../../db/queries/events";
+import { getBinding, getMember } from "../../db/queries/members";
+import { enqueue } from "../../db/queries/outbox";
+import { getUnit } from "../../db/queries/units";
+import type { WorkCalendar } from "../domain/calendar";
+import type { Clock } from "../domain/clock";
+import { todayIn } from "../domain/dates";
+import { toMessage } from "../lark/cards/render";
+import { cardAction, fileContent, messageReceive, textContent, type EnvelopeV2 } from "../lark/events";
+import type { Messenger } from "../lark/messenger";
+import type { OutboxSender } from "../outbox/sender";
+import type { Command, CommandContext } from "./command";
+import { INTERNAL_ERROR_TEXT, UserError } from "./errors";
+import { splitMentions } from "./mentions";
+import type { Reply } from "./reply";
+import { refuse, unknownCommand } from "./refusals";
+import { matchCommand, normaliseInput } from "./words";
+
+export interface BotDeps {
+  db: Db;
+  clock: Clock;
+  calendar: () => Promise<WorkCalendar>;
+  messenger: Messenger;
+  sender: OutboxSender;
+  commands: readonly Command[];
+  adminOpenIds: string[];
+  botOpenId?: string;
+  log?: (line: string) => void;
+}
+
+/** How long one worker holds an event before another may take it over (a crash mid-way). */
+const EVENT_LEASE_MS = 60_000;
+const MAX_INPUT = 4000;
+
+interface Incoming {
+  eventId: string;
+  messageId: string;
+  chatId: string;
+  chatType: "p2p" | "group";
+  openId: string;
+  text: string;
+  people: { openId: string; name: string }[];
+  file?: { messageId: string; fileKey: string; fileName: string };
+  page: number;
+}
+
+export function createBot(deps: BotDeps) {
+  const log = deps.log ?? (() => {});
+
+  /** Reads an im.message.receive_v1 event into what the commands need; undefined = not for us. */
+  function readMessage(env: EnvelopeV2): Incoming | undefined {
+    const parsed = messageReceive.safeParse(env.event);
+    if (!parsed.success || parsed.data.sender.sender_type !== "user") return undefined;
+    const { message, sender } = parsed.data;
+    const chatType = message.chat_type === "group" ? "group" : "p2p";
+    const base = {
+      eventId: env.header.event_id,
+      messageId: message.message_id,
+      chatId: message.chat_id,
+      chatType,
+      openId: sender.sender_id.open_id,
+      page: 1,
+    } as const;
+    let content: unknown;
+    try {
+      content = JSON.parse(message.content);
+    } catch {
+      return undefined;
+    }
+    if (message.message_type === "file") {
+      const f = fileContent.safeParse(content);
+      if (!f.success || chatType !== "p2p") return undefined;
+      return { ...base, text: "导入", people: [], file: { messageId: message.message_id, fileKey: f.data.file_key, fileName: f.data.file_name } };
+    }
+    if (message.message_type !== "text") return { ...base, text: "", people: [] };
+    const t = textContent.safeParse(content);
+    if (!t.success) return undefined;
+    const split = splitMentions(t.data.text, message.mentions as never, deps.botOpenId);
+    // In a group the bot answers only when addressed; with the group_msg scope it would see everything.
+    if (chatType === "group" && !split.addressed) return undefined;
+    return { ...base, text: normaliseInput(split.text).slice(0, MAX_INPUT), people: split.people };
+  }
+
+  async function buildContext(db: Tx, inc: Incoming, args: string): Promise<CommandContext> {
+    const [member, binding, calendar] = await Promise.all([
+      getMember(db, inc.openId),
+      inc.chatType === "group" ? getBinding(db, inc.chatId) : Promise.resolve(undefined),
+      deps.calendar(),
+    ]);
+    const unitId = binding?.kind === "unit" ? binding.unitId : member?.unitId;
+    const unit = unitId ? await getUnit(db, unitId) : undefined;
+    return {
+      db,
+      clock: deps.clock,
+      today: todayIn(deps.clock),
+      calendar,
+      actor: {
+        openId: inc.openId,
+        name: member?.name ?? "",
+        member,
+        isAdmin: member?.role === "admin" || deps.adminOpenIds.includes(inc.openId),
+      },
+      chat: { id: inc.chatId, type: inc.chatType, binding },
+      unit,
+      args,
+      mentions: inc.people,
+      eventId: inc.eventId,
+      messageId: inc.messageId,
+      file: inc.file,
+      page: inc.page,
+      configuredAdmins: deps.adminOpenIds,
+      downloadFile: (m, k) => deps.messenger.downloadFile(m, k),
+    };
+  }
+
+  /**
+   * Runs the command for a message; any failure becomes a sentence for the user, never a crash.
+   * A write command runs in one transaction with `persist` (its reply and the event's done-mark),
+   * so the effect and the reply land together or not at all; `persisted` says whether that happened.
+   */
+  async function answer(
+    inc: Incoming,
+    persist?: (tx: Tx, reply: Reply) => Promise<void>,
+  ): Promise<{ reply: Reply; persisted: boolean }> {
+    const matched = matchCommand(inc.text, deps.commands);
+    const run = async (tx: Tx): Promise<Reply> => {
+      const ctx = await buildContext(tx, inc, matched?.args ?? "");
+      if (!matched) return unknownCommand(ctx, inc.text, deps.commands);
+      const refusal = await refuse(ctx, matched.command);
+      if (refusal) return refusal;
+      return matched.command.handler(ctx);
+    };
+    try {
+      if (matched?.command.writes && persist) {
+        const reply = await deps.db.transaction(async (tx) => {
+          const r = await run(tx);
+          await persist(tx, r);
+          return r;
+        });
+        return { reply, persisted: true };
+      }
+      return { reply: await run(deps.db), persisted: false };
+    } catch (e) {
+      if (e instanceof UserError) return { reply: { text: e.message }, persisted: false };
+      log(`command failed (${inc.eventId}): ${(e as Error).stack ?? e}`);
+      return { reply: { text: INTERNAL_ERROR_TEXT }, persisted: false };
+    }
+  }
+
+  async function processMessage(env: EnvelopeV2): Promise<void> {
+    const inc = readMessage(env);
+    if (!inc) {
+      await markEventDone(deps.db, env.header.event_id);
+      return;
+    }
+    const key = `reply:${env.header.event_id}`;
+    const persist = async (tx: Tx, reply: Reply) => {
+      const msg = toMessage(reply);
+      await enqueue(tx, { key, kind: "reply", target: "reply", receiveId: inc.messageId, paceKey: inc.chatId, msgType: msg.msgType, content: msg.content });
+      await markEventDone(tx, env.header.event_id);
+    };
+    const { reply, persisted } = await answer(inc, persist);
+    if (!persisted) await deps.db.transaction((tx) => persist(tx, reply));
+    await deps.sender.deliver([key]);
+  }
+
+  return {
+    /** Records the event durably; false means a duplicate delivery, to be acknowledged and dropped. */
+    async accept(env: EnvelopeV2): Promise<boolean> {
+      return claimEvent(deps.db, env.header.event_id, JSON.stringify(env), deps.clock.now().getTime(), EVENT_LEASE_MS);
+    },
+
+    /** The work after the acknowledgement. */
+    async process(env: EnvelopeV2): Promise<void> {
+      try {
+        if (env.header.event_type === "im.message.receive_v1") await processMessage(env);
+        else await markEventDone(deps.db, env.header.event_id);
+      } catch (e) {
+        log(`event ${env.header.event_id} failed: ${(e as Error).stack ?? e}`);
+      }
+    },
+
+    /** Card buttons: answered inline within Lark's 3 s, by updating the card the button was on. */
+    async cardAction(env: EnvelopeV2): Promise<Reply | { toast: string }> {
+      const parsed = cardAction.safeParse(env.event);
+      if (!parsed.success) return { toast: "按钮数据无法识别，请重新发送指令。" };
+      const command = String(parsed.data.action.value.command ?? "");
+      const chatId = parsed.data.context.open_chat_id ?? "";
+      const binding = chatId ? await getBinding(deps.db, chatId) : undefined;
+      const inc: Incoming = {
+        eventId: env.header.event_id,
+        messageId: parsed.data.context.open_message_id ?? "",
+        chatId,
+        chatType: binding ? "group" : "p2p",
+        openId: parsed.data.operator.open_id,
+        text: normaliseInput(command),
+        people: [],
+        page: Number(parsed.data.action.value.page ?? 1) || 1,
+      };
+      const matched = matchCommand(inc.text, deps.commands);
+      if (matched?.command.writes) return { toast: "请在聊天中发送这条指令。" };
+      return (await answer(inc)).reply;
+    },
+
+    /** Picks up events whose processing was cut off (a crash or restart) once their lease ran out. */
+    async recover(): Promise<number> {
+      const rows = await abandonedEvents(deps.db, deps.clock.now().getTime());
+      let n = 0;
+      for (const r of rows) {
+        if (!(await claimEvent(deps.db, r.eventId, r.payload, deps.clock.now().getTime(), EVENT_LEASE_MS))) continue;
+        await this.process(JSON.parse(r.payload) as EnvelopeV2);
+        n++;
+      }
+      return n;
+    },
+  };
+}
+
+export type Bot = ReturnType<typeof createBot>;

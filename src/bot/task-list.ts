@@ -1,0 +1,66 @@
+/** How a list of assignments reads on a phone: one short line each, most urgent first, paged. */
+import type { UnitAssignmentRow } from "../../db/queries/tasks";
+import { dateInShanghai, diffDays, formatCn } from "../domain/dates";
+import type { Block } from "./reply";
+
+export const PAGE_SIZE = 8;
+
+export function shortTitle(requirement: string, max = 30): string {
+  const flat = requirement.replace(/\s+/g, "");
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export const STATUS_CN = { todo: "待办", doing: "进行中", done: "已完成" } as const;
+
+export function dueLabel(due: string | null, today: string, deadlineText = ""): string {
+  if (!due) return deadlineText ? `无固定截止日（${shortTitle(deadlineText, 14)}）` : "无固定截止日";
+  const d = diffDays(due, today);
+  if (d < 0) return `${formatCn(due)} **已逾期${-d}天**`;
+  if (d === 0) return `${formatCn(due)} **今天到期**`;
+  return `${formatCn(due)}（还有${d}天）`;
+}
+
+export function isOverdue(a: { dueDate: string | null; status: string }, today: string): boolean {
+  return !!a.dueDate && a.status !== "done" && a.dueDate < today;
+}
+
+export function assignmentLine(a: UnitAssignmentRow, today: string): string {
+  const period = a.instance && !a.instance.startsWith("event:") ? `〔${a.instance}〕` : "";
+  return `**#${a.taskId}** ${shortTitle(a.requirement)}${period}\n　${dueLabel(a.dueDate, today, a.deadlineText)} · ${STATUS_CN[a.status]}`;
+}
+
+/** One page of lines plus the buttons to the neighbouring pages. */
+export function pagedList(
+  rows: UnitAssignmentRow[],
+  page: number,
+  today: string,
+  commandForPage: (p: number) => string,
+): Block[] {
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const p = Math.min(Math.max(1, page), pages);
+  const slice = rows.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE);
+  const blocks: Block[] = [{ type: "markdown", text: slice.map((r) => assignmentLine(r, today)).join("\n") }];
+  if (pages > 1) {
+    blocks.push({ type: "note", text: `第 ${p}/${pages} 页，共 ${rows.length} 项` });
+    const buttons = [];
+    if (p > 1) buttons.push({ label: "上一页", command: commandForPage(p - 1) });
+    if (p < pages) buttons.push({ label: "下一页", command: commandForPage(p + 1), primary: true });
+    blocks.push({ type: "buttons", buttons });
+  }
+  return blocks;
+}
+
+/** 第2页 / 2 / p2 at the end of the arguments. */
+export function splitPage(args: string, fallback: number): { rest: string; page: number } {
+  const m = args.match(/^(.*?)\s*(?:第\s*(\d+)\s*页|(?:^|\s)p(\d+)|(?:^|\s)(\d+))$/i);
+  if (!m) return { rest: args, page: fallback };
+  return { rest: m[1].trim(), page: Number(m[2] ?? m[3] ?? m[4]) };
+}
+
+/** An instant as people in Beijing read it: 11月25日 14:30. */
+export function formatInstant(ms: number): string {
+  const d = new Date(ms + 8 * 3600_000);
+  const hh = String(d.getUTCHours()).padStart(2, "0");
+  const mm = String(d.getUTCMinutes()).padStart(2, "0");
+  return `${formatCn(dateInShanghai(new Date(ms)))} ${hh}:${mm}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * Builds the whole bot from a configuration and a libSQL client — the same on every runtime.
+ * src/runtime/* decide how to serve it, schedule it and shut it down.
+ */
+import type { Client } from "@libsql/client";
+import type { Context } from "hono";
+import { commands } from "../commands";
+import { createDb } from "../db/client";
+import { overlayDays } from "../db/queries/calendar";
+import { createApp } from "./app";
+import { createBot } from "./bot/pipeline";
+import type { Config } from "./config";
+import { createCalendar, type WorkCalendar } from "./domain/calendar";
+import type { Clock } from "./domain/clock";
+import { LarkClient } from "./lark/client";
+import type { Messenger } from "./lark/messenger";
+import { SandboxMessenger } from "./lark/sandbox-messenger";
+import { OutboxSender } from "./outbox/sender";
+
+export const VERSION = "0.1.0";
+/** The token the sandbox console signs its events with when no real one is configured. */
+export const SANDBOX_TOKEN = "sandbox-verification-token";
+
+export interface ServerOptions {
+  config: Config;
+  client: Client;
+  clock: Clock;
+  defer(c: Context, work: Promise<unknown>): void;
+  log?: (line: string) => void;
+  /** Tests and the benchmark may hand in their own transport. */
+  messenger?: Messenger;
+  fetch?: typeof fetch;
+}
+
+export function buildServer(o: ServerOptions) {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const db = createDb(o.client);
+  const sandbox = o.config.sandbox && !o.messenger ? new SandboxMessenger((m) => log(`[sandbox] would send to ${m.target}:${m.receiveId}: ${m.content.slice(0, 300)}`)) : undefined;
+  const messenger: Messenger =
+    o.messenger ??
+    sandbox ??
+    new LarkClient({ appId: o.config.LARK_APP_ID!, appSecret: o.config.LARK_APP_SECRET!, baseUrl: o.config.larkBaseUrl, fetch: o.fetch });
+
+  const sender = new OutboxSender(db, messenger, { log });
+
+  // The holiday overlay changes a few times a year: read once, reloaded when an admin loads a notice.
+  let calendar: Promise<WorkCalendar> | undefined;
+  const getCalendar = () =>
+    (calendar ??= overlayDays(db).then((days) => createCalendar(days.map((d) => ({ date: d.date, workday: d.workday, name: d.name })))));
+  const reloadCalendar = () => {
+    calendar = undefined;
+  };
+
+  const bot = createBot({ db, clock: o.clock, calendar: getCalendar, messenger, sender, commands, adminOpenIds: o.config.ADMIN_OPEN_IDS, log });
+
+  const app = createApp({
+    bot,
+    verificationToken: o.config.LARK_VERIFICATION_TOKEN ?? SANDBOX_TOKEN,
+    encryptKey: o.config.LARK_ENCRYPT_KEY,
+    signatureMaxAgeSeconds: o.config.LARK_SIGNATURE_MAX_AGE,
+    version: VERSION,
+    defer: o.defer,
+    now: () => o.clock.now().getTime(),
+    health: async () => {
+      await o.client.execute("SELECT 1");
+      return { ok: true, detail: "ok" };
+    },
+    sandbox,
+    log,
+  });
+
+  return { app, bot, db, sender, messenger, sandbox, getCalendar, reloadCalendar };
+}
+
+export type Server = ReturnType<typeof buildServer>;
