@@ -8,10 +8,9 @@ export const HOW_TO_REGISTER =
   "你还没有登记为任何单位的联络员。请联系县政务公开办的管理员，在群里发送「联络员 <单位名称> @你」为你登记；登记后就能查看和办理本单位的任务。";
 
 export async function adminNames(ctx: CommandContext): Promise<string> {
-  const admins = await listAdmins(ctx.db);
-  const names = admins.map((a) => a.name || a.openId);
-  for (const id of ctx.configuredAdmins) if (!admins.some((a) => a.openId === id)) names.push(id);
-  return names.length ? names.join("、") : "县政务公开办";
+  // Only people with a known name are listed: an open_id means nothing to a liaison.
+  const names = (await listAdmins(ctx.db)).map((a) => a.name).filter(Boolean);
+  return names.length ? names.join("、") : "县政务公开办的管理员";
 }
 
 export async function refuse(ctx: CommandContext, command: Command): Promise<Reply | undefined> {

@@ -36,8 +36,26 @@ export function matchCommand(text: string, commands: readonly Command[]): Matche
   return best;
 }
 
-/** Dice similarity over character bigrams: good enough to suggest 我的任务 for 我得任务. */
+/** 1 − edit distance / longer length: 我得任务 is one edit from 我的任务. */
+function editSimilarity(a: string, b: string): number {
+  const x = [...a.toLowerCase()];
+  const y = [...b.toLowerCase()];
+  if (!x.length || !y.length) return 0;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return 1 - prev[y.length] / Math.max(x.length, y.length);
+}
+
+/** How alike two names are: the better of edit distance (typos) and shared bigrams (abbreviations). */
 export function similarity(a: string, b: string): number {
+  return Math.max(editSimilarity(a, b), bigramDice(a, b));
+}
+
+function bigramDice(a: string, b: string): number {
   const grams = (s: string) => {
     const out = new Map<string, number>();
     const t = s.toLowerCase();

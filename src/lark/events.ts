@@ -3,8 +3,9 @@ import { z } from "zod";
 
 const userId = z.object({
   open_id: z.string().min(1),
-  union_id: z.string().optional(),
-  user_id: z.string().optional(),
+  union_id: z.string().nullish(),
+  // Lark sends null without the employee-id scope.
+  user_id: z.string().nullish(),
 });
 
 export const headerV2 = z.object({
@@ -31,7 +32,7 @@ export const urlVerification = z.object({
 
 export const mention = z.object({
   key: z.string(),
-  id: userId.partial().extend({ open_id: z.string().optional() }),
+  id: userId.partial().extend({ open_id: z.string().nullish() }),
   name: z.string().default(""),
 });
 
@@ -42,8 +43,8 @@ export const messageReceive = z.object({
   }),
   message: z.object({
     message_id: z.string().min(1),
-    root_id: z.string().optional(),
-    parent_id: z.string().optional(),
+    root_id: z.string().nullish(),
+    parent_id: z.string().nullish(),
     create_time: z.string().optional(),
     chat_id: z.string().min(1),
     chat_type: z.enum(["p2p", "group"]).or(z.string()),

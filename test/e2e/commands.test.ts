@@ -1,0 +1,244 @@
+/**
+ * Every everyday command, for the right role and the wrong one, through signed encrypted events
+ * into POST /webhook/event, with the replies read back from the Lark emulator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "@libsql/client";
+import { ADMIN, startHarness, visibleText, type Harness } from "../helpers/harness";
+import { cardActionEvent } from "../helpers/lark-events";
+
+const ZHANG = { openId: "ou_zhang_san", name: "张三" };
+const LI = { openId: "ou_li_si", name: "李四" };
+const STRANGER = { openId: "ou_passer_by", name: "路人" };
+const JIAOTI_GROUP = "oc_jiaoti_group";
+const LIAISON_GROUP = "oc_county_liaisons";
+
+let h: Harness;
+
+async function count(sql: string): Promise<number> {
+  const c = createClient({ url: `file:${h.dbFile}` });
+  try {
+    return Number((await c.execute(sql)).rows[0][0]);
+  } finally {
+    c.close();
+  }
+}
+
+beforeAll(async () => {
+  // Created on Monday 16 Nov so that a task due Friday 20 Nov is overdue by the 25th.
+  h = await startHarness({ now: "2026-11-16T10:00:00+08:00" });
+});
+afterAll(() => h?.close());
+
+describe("setting up units, liaisons and chats (admin)", () => {
+  it("tells someone unregistered how to get registered", async () => {
+    const { reply } = await h.say("我的任务", { as: STRANGER });
+    expect(reply).toContain("还没有登记");
+    expect(reply).toContain("联络员 <单位名称> @你");
+  });
+
+  it("creates units with aliases, and refuses a name that is not a unit name", async () => {
+    expect((await h.say("新单位 县住房城乡建设局 县住建局")).reply).toContain("已创建单位「县住房城乡建设局」");
+    const jiaoti = await h.say("新单位 县教育和体育局 县教体局");
+    expect(jiaoti.reply).toContain("已添加别名：县教体局");
+    expect((await h.say("add-unit 县住建局 县住房和城乡建设局")).reply).toContain("单位「县住房城乡建设局」已存在");
+    const bad = await h.say("新单位 '); DROP TABLE units; --");
+    expect(bad.reply).toMatch(/不像单位名称/);
+    expect(await count("SELECT COUNT(*) FROM units")).toBe(2);
+  });
+
+  it("lists units with their missing chats and liaisons", async () => {
+    const { reply } = await h.say("单位");
+    expect(reply).toContain("县住房城乡建设局");
+    expect(reply).toContain("又名 县住建局");
+    expect(reply).toContain("未绑定群");
+    expect(reply).toContain("无联络员");
+  });
+
+  it("registers liaisons from the mentions, never the bot itself", async () => {
+    const { reply } = await h.say("联络员 县教体局", { group: LIAISON_GROUP, mentions: [ZHANG, LI] });
+    expect(reply).toContain("已登记张三为县教育和体育局联络员");
+    expect(reply).toContain("已登记李四为县教育和体育局联络员");
+    expect(reply).not.toContain("督办");
+    expect(await count("SELECT COUNT(*) FROM members WHERE role = 'liaison'")).toBe(2);
+  });
+
+  it("asks for the people when nobody is mentioned", async () => {
+    expect((await h.say("联络员 县教体局", { group: LIAISON_GROUP })).reply).toContain("请在指令后 @ 要登记的人");
+  });
+
+  it("binds a group chat to a unit, and only in a group", async () => {
+    expect((await h.say("绑定 县教体局")).reply).toContain("要在群聊里使用");
+    expect((await h.say("绑定 县教体局", { group: JIAOTI_GROUP })).reply).toContain("已将本群绑定为县教育和体育局的工作群");
+    expect((await h.say("bind 县教育和体育局", { group: JIAOTI_GROUP })).reply).toContain("无需重复绑定");
+  });
+
+  it("suggests the closest units for an unknown name", async () => {
+    expect((await h.say("绑定 县教育局", { group: JIAOTI_GROUP })).reply).toMatch(/没有找到单位「县教育局」。你是不是指：.*县教育和体育局/);
+  });
+
+  it("creates tasks with a due date written three ways", async () => {
+    expect((await h.say("新任务 县教体局、县住建局 12月31日 公开2026年度民生实事办理结果")).reply).toContain("已创建任务 1，截止 2026年12月31日");
+    expect((await h.say("新任务 县教体局 2026-11-27 公开教育收费项目和标准")).reply).toContain("已创建任务 2，截止 2026年11月27日");
+    expect((await h.say("new 县教体局 11月20日 公开义务教育招生范围")).reply).toContain("已创建任务 3，截止 2026年11月20日");
+  });
+
+  it("refuses a date in the past, an unreadable due, and an unknown unit, writing nothing", async () => {
+    expect((await h.say("新任务 县教体局 2026-11-01 过去的任务")).reply).toContain("已经过去了");
+    expect((await h.say("新任务 县教体局 尽快 某项工作")).reply).toContain("看不懂时限「尽快」");
+    expect((await h.say("新任务 县教体局、县财政局 12月31日 某项工作")).reply).toContain("没有找到单位「县财政局」");
+    expect(await count("SELECT COUNT(*) FROM tasks")).toBe(3);
+  });
+});
+
+describe("a liaison's day (Wednesday 25 Nov 2026)", () => {
+  beforeAll(() => h.clock.set("2026-11-25T10:00:00+08:00"));
+
+  it("lists the unit's open tasks, overdue first", async () => {
+    const { reply } = await h.say("我的任务", { as: ZHANG });
+    expect(reply).toContain("县教育和体育局 · 未完成任务 3 项");
+    expect(reply).toContain("1 项已逾期");
+    const order = ["#3", "#2", "#1"].map((id) => reply.indexOf(id));
+    expect(order.every((p) => p >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(reply).toMatch(/#3[^#]*已逾期5天/);
+    expect(reply).toMatch(/#2[^#]*还有2天/);
+  });
+
+  it("answers 本周到期 for Monday 23 – Sunday 29 November", async () => {
+    const { reply } = await h.say("本周到期", { as: ZHANG });
+    expect(reply).toContain("本周到期 1 项");
+    expect(reply).toContain("11月23日—11月29日");
+    expect(reply).toContain("#2");
+    expect(reply).not.toContain("#1 ");
+    expect(reply).toContain("另有 1 项已逾期");
+  });
+
+  it("lists overdue work with days overdue", async () => {
+    const { reply } = await h.say("overdue", { as: LI });
+    expect(reply).toContain("逾期 1 项");
+    expect(reply).toMatch(/#3[^#]*已逾期5天/);
+  });
+
+  it("records progress, then completion with the evidence link", async () => {
+    expect((await h.say("进展 2 已起草公开内容，正在审核", { as: ZHANG })).reply).toContain("状态：进行中");
+    const detail = (await h.say("任务 2", { as: LI })).reply;
+    expect(detail).toContain("县教育和体育局：进行中");
+    expect(detail).toContain("已起草公开内容，正在审核");
+    const done = await h.say("完成 2 http://www.yiyuan.gov.cn/art/2026/11/25/art_1.html", { as: ZHANG });
+    expect(done.reply).toContain("已记录：县教育和体育局完成任务 2");
+    expect((await h.say("我的任务", { as: ZHANG })).reply).not.toContain("#2");
+    expect((await h.say("任务 2", { as: ZHANG })).reply).toContain("已完成（http://www.yiyuan.gov.cn/art/2026/11/25/art_1.html）");
+  });
+
+  it("shows the full task: requirement, every unit's status, history", async () => {
+    const { reply } = await h.say("task 1", { as: ZHANG });
+    expect(reply).toContain("公开2026年度民生实事办理结果");
+    expect(reply).toContain("县教育和体育局：待办");
+    expect(reply).toContain("县住房城乡建设局：待办");
+    expect(reply).toContain("创建任务");
+  });
+
+  it("in the unit's bound group, speaks for that unit even to someone unregistered", async () => {
+    const { reply } = await h.say("逾期", { as: STRANGER, group: JIAOTI_GROUP });
+    expect(reply).toContain("县教育和体育局 · 逾期 1 项");
+    // The bound group is the unit's own chat: its members act for the unit (and are audited by open_id).
+    expect((await h.say("完成 3", { as: STRANGER, group: JIAOTI_GROUP })).reply).toContain("已记录");
+  });
+
+  it("says precisely what is wrong with a task id", async () => {
+    expect((await h.say("任务 999", { as: ZHANG })).reply).toContain("没有编号为 999 的任务");
+    expect((await h.say("完成 abc", { as: ZHANG })).reply).toContain("请写上任务编号（数字）");
+    expect((await h.say("进展 1", { as: ZHANG })).reply).toContain("请在编号后写上进展内容");
+  });
+
+  it("refuses admin commands to a liaison, naming who to ask", async () => {
+    const { reply } = await h.say("新单位 县民政局", { as: ZHANG });
+    expect(reply).toContain("只有管理员可以使用");
+    expect(reply).toContain("县政务公开办的管理员");
+  });
+
+  it("suggests the closest command for a typo", async () => {
+    expect((await h.say("我得任务", { as: ZHANG })).reply).toContain("你是不是想发「我的任务」");
+  });
+
+  it("shows each person the commands they may use", async () => {
+    const liaison = (await h.say("帮助", { as: ZHANG })).reply;
+    expect(liaison).toContain("我的任务");
+    expect(liaison).not.toContain("管理员指令");
+    const admin = (await h.say("help")).reply;
+    expect(admin).toContain("管理员指令");
+    expect(admin).toContain("新任务");
+  });
+});
+
+describe("admin adjustments", () => {
+  it("assigns more units, all-or-nothing", async () => {
+    expect((await h.say("指派 1 县住建局、县财政局")).reply).toContain("没有找到单位「县财政局」");
+    expect((await h.say("指派 1 县住建局")).reply).toContain("原本就是责任单位");
+    await h.say("新单位 县民政局");
+    expect((await h.say("assign 1 县民政局")).reply).toContain("已将任务 1 指派给：县民政局");
+    expect(await count("SELECT COUNT(*) FROM assignments WHERE task_id = 1")).toBe(3);
+  });
+
+  it("moves and removes a liaison", async () => {
+    expect((await h.say("联络员 县住建局", { group: LIAISON_GROUP, mentions: [LI] })).reply).toContain("已将李四从县教育和体育局调整为县住房城乡建设局联络员");
+    expect((await h.say("我的任务", { as: LI })).reply).toContain("县住房城乡建设局");
+    expect((await h.say("联络员 移除", { group: LIAISON_GROUP, mentions: [LI] })).reply).toContain("已移除李四");
+    expect((await h.say("我的任务", { as: LI })).reply).toContain("还没有登记");
+  });
+});
+
+describe("input that must not hurt", () => {
+  it("survives quotes, emoji, SQL fragments and 10 KB of text", async () => {
+    const nasty = ["完成 1 '\"; DELETE FROM tasks; --", "进展 1 🎉🎉 \\u0000 <script>", `进展 1 ${"长".repeat(10_000)}`, "任务 1; DROP TABLE tasks"];
+    for (const t of nasty) {
+      const { reply } = await h.say(t, { as: ZHANG });
+      expect(reply.length).toBeGreaterThan(0);
+    }
+    expect(await count("SELECT COUNT(*) FROM tasks")).toBe(3);
+    expect((await h.say("任务 1", { as: ZHANG })).reply).toContain("公开2026年度民生实事办理结果");
+  });
+});
+
+describe("long lists are paged, not cut", () => {
+  it("pages 我的任务 and turns the page from the card's button", async () => {
+    for (let i = 0; i < 10; i++) await h.say(`新任务 县住建局 12月${10 + i}日 第${i + 1}项住建领域公开工作`);
+    await h.say("联络员 县住建局", { group: LIAISON_GROUP, mentions: [LI] });
+    const first = await h.say("我的任务", { as: LI });
+    expect(first.reply).toContain("第 1/2 页，共 11 项");
+    expect(first.reply).toContain("[下一页]");
+    const callback = cardActionEvent({
+      openId: LI.openId,
+      value: { command: "我的任务 第2页" },
+      messageId: first.message.id,
+      chatId: first.message.chat_id,
+      token: "v-token-for-tests",
+    } as never);
+    const res = await h.post(callback);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { card: { type: string; data: any } };
+    expect(body.card.type).toBe("raw");
+    const page2 = visibleText({ msg_type: "interactive", content: body.card.data } as never);
+    expect(page2).toContain("第 2/2 页，共 11 项");
+    expect(page2).toContain("[上一页]");
+  });
+});
+
+describe("at-least-once delivery", () => {
+  it("does one effect and one reply for an event delivered twice", async () => {
+    const ev = h.event("进展 1 重复推送测试", { as: ZHANG, eventId: "ev_duplicate_1" });
+    h.emulator.ingestEvent(ev);
+    const before = h.emulator.messages.length;
+    const [a, b] = await Promise.all([h.post(ev), h.post(ev)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await h.emulator.waitForMessages(before + 1);
+    const again = await h.post(ev);
+    expect(again.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.emulator.messages.length).toBe(before + 1);
+    expect(await count("SELECT COUNT(*) FROM progress_notes WHERE text = '重复推送测试'")).toBe(1);
+  });
+});
+
+void ADMIN;
