@@ -1,0 +1,125 @@
+/**
+ * The webhook's boundary, as Lark's docs describe it: url_verification, signature over the raw body,
+ * AES-256-CBC encryption, the verification token, and what happens to anything else.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "@libsql/client";
+import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from "../helpers/harness";
+import { encryptBody, urlVerification } from "../helpers/lark-events";
+
+let h: Harness;
+
+async function rows(table: string): Promise<number> {
+  const c = createClient({ url: `file:${h.dbFile}` });
+  try {
+    return Number((await c.execute(`SELECT COUNT(*) FROM ${table}`)).rows[0][0]);
+  } finally {
+    c.close();
+  }
+}
+
+const unitEvent = () => h.event("新单位 县审计局");
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+describe("url_verification", () => {
+  it("answers the encrypted challenge (unsigned, as Lark sends it)", async () => {
+    const res = await h.post(urlVerification({ challenge: "ajls384kdjx98XX", token: TOKEN }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: "ajls384kdjx98XX" });
+  });
+
+  it("refuses a challenge with the wrong token", async () => {
+    const res = await h.post(urlVerification({ challenge: "x", token: "not-the-token" }));
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("forged, unsigned, undecryptable or malformed requests get 4xx and change nothing", () => {
+  const cases: [string, () => Promise<Response>, number][] = [
+    ["a forged signature", () => h.post(unitEvent(), { tamper: "signature" }), 401],
+    ["a body changed after signing", () => h.post(unitEvent(), { tamper: "body" }), 401],
+    ["a nonce changed after signing", () => h.post(unitEvent(), { tamper: "nonce" }), 401],
+    ["no signature headers", () => h.post(unitEvent(), { tamper: "unsigned" }), 401],
+    ["a signature an hour old (replay)", () => h.post(unitEvent(), { timestamp: Math.floor(h.clock.now().getTime() / 1000) - 3600 }), 401],
+    ["the wrong verification token", () => h.post(unitEvent(), { token: "stolen-or-stale" }), 403],
+    ["encrypted with another key", () => h.post(unitEvent(), { encryptKey: "some-other-key" }), 400],
+    [
+      "a plaintext event when encryption is configured",
+      () => fetch(h.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(unitEvent()) }),
+      401,
+    ],
+    ["malformed JSON", () => fetch(h.url, { method: "POST", body: "{not json" }), 400],
+    ["a JSON array", () => fetch(h.url, { method: "POST", body: "[1,2,3]" }), 400],
+    ["an encrypted body that is not an event", () => h.post({ hello: "world" }), 400],
+  ];
+  for (const [what, send, status] of cases) {
+    it(`${what} → ${status}`, async () => {
+      const before = h.emulator.messages.length;
+      const res = await send();
+      expect(res.status).toBe(status);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await rows("units")).toBe(0);
+      expect(await rows("processed_events")).toBe(0);
+      expect(h.emulator.messages.length).toBe(before);
+    });
+  }
+});
+
+describe("valid events", () => {
+  it("acknowledges an unknown event type and does nothing with it", async () => {
+    const ev = unitEvent() as any;
+    ev.header.event_type = "im.chat.member.bot.added_v1";
+    const before = h.emulator.messages.length;
+    const res = await h.post(ev);
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.emulator.messages.length).toBe(before);
+    expect(await rows("units")).toBe(0);
+  });
+
+  it("acknowledges before the work is done: the reply arrives after the 200", async () => {
+    h.emulator.setLatency(400);
+    try {
+      const ev = unitEvent();
+      h.emulator.ingestEvent(ev);
+      const before = h.emulator.messages.length;
+      const t0 = performance.now();
+      const res = await h.post(ev);
+      const ackMs = performance.now() - t0;
+      expect(res.status).toBe(200);
+      expect(ackMs).toBeLessThan(400);
+      expect(h.emulator.messages.length).toBe(before);
+      const [reply] = (await h.emulator.waitForMessages(before + 1, 5000)).slice(before);
+      expect(reply.content.text).toContain("已创建单位「县审计局」");
+    } finally {
+      h.emulator.setLatency(0);
+    }
+  });
+
+  it("ignores group messages that do not address the bot", async () => {
+    const ev = h.event("我的任务", { group: "oc_some_group" }) as any;
+    const content = JSON.parse(ev.event.message.content);
+    content.text = "我的任务";
+    ev.event.message.content = JSON.stringify(content);
+    delete ev.event.message.mentions;
+    const before = h.emulator.messages.length;
+    expect((await h.post(ev)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.emulator.messages.length).toBe(before);
+  });
+});
+
+// Last: the server closes the connection on an oversize body, which unsettles the client's socket pool.
+describe("size limit", () => {
+  it("refuses a body over 1 MiB with 413", async () => {
+    const before = await rows("processed_events");
+    const big = JSON.stringify(encryptBody({ padding: "x".repeat(1024 * 1024) }, ENCRYPT_KEY));
+    const res = await fetch(h.url, { method: "POST", headers: { "content-type": "application/json" }, body: big });
+    expect(res.status).toBe(413);
+    expect(await rows("processed_events")).toBe(before);
+  });
+});
