@@ -9,7 +9,7 @@ import { addAssignment } from "../../db/queries/tasks";
 import { upsertUnit } from "../../db/queries/units";
 import { plans, tasks, units } from "../../db/schema";
 import { contentKeyOf } from "../bot/content-key";
-import { addDays } from "../domain/dates";
+import { addDays, formatCn } from "../domain/dates";
 
 export const SANDBOX_PEOPLE = {
   admin: { openId: "ou_sandbox_admin", name: "示例管理员" },
@@ -29,15 +29,17 @@ export async function seedExample(db: Db, today: string, at: number): Promise<bo
     await setMember(tx, { ...SANDBOX_PEOPLE.liaison, role: "liaison", unitId: jiaoti.id }, at);
     await bindChat(tx, { chatId: SANDBOX_CHATS.unitGroup, kind: "unit", unitId: jiaoti.id, boundBy: SANDBOX_PEOPLE.admin.openId }, at);
     const [plan] = await tx.insert(plans).values({ title: "【示例数据】2026年政务公开重点工作任务", year: Number(today.slice(0, 4)), sourceName: "sandbox" }).returning();
-    const examples: [string, string, number | null, number[]][] = [
-      ["加强义务教育招生入学政策公开，及时发布招生范围、招生条件、学校情况、招生结果等信息。", "招生时段", -3, [jiaoti.id]],
-      ["公开年度重大行政决策目录，并在决策草案公开征求意见时说明起草背景和依据。", "4月底前", 2, [sifa.id, jiaoti.id]],
-      ["做好疫情防控信息发布，及时公开疫苗接种、核酸检测等服务信息。", "疫情防控期间", 5, [weijian.id, jiaoti.id]],
+    // Due dates are days from today, so the example always has something overdue and due this week.
+    const examples: [string, string | null, number | null, number[]][] = [
+      ["加强义务教育招生入学政策公开，及时发布招生范围、招生条件、学校情况、招生结果等信息。", null, -3, [jiaoti.id]],
+      ["公开年度重大行政决策目录，并在决策草案公开征求意见时说明起草背景和依据。", null, 2, [sifa.id, jiaoti.id]],
+      ["做好疫情防控信息发布，及时公开疫苗接种、核酸检测等服务信息。", null, 5, [weijian.id, jiaoti.id]],
       ["在政府网站公开本部门权责清单，并根据机构和职能情况动态调整。", "长期坚持", null, [jiaoti.id, weijian.id, sifa.id]],
-      ["编制2025年度政府信息公开工作年度报告，并在政府网站公开。", "1月31日前", 20, [jiaoti.id]],
+      ["编制2025年度政府信息公开工作年度报告，并在政府网站公开。", null, 20, [jiaoti.id]],
     ];
-    for (const [requirement, deadlineText, offset, unitIds] of examples) {
+    for (const [requirement, phrase, offset, unitIds] of examples) {
       const due = offset === null ? null : addDays(today, offset);
+      const deadlineText = phrase ?? `${formatCn(due!)}前`;
       const [t] = await tx
         .insert(tasks)
         .values({ planId: plan.id, requirement, deadlineText, dueDate: due, contentKey: contentKeyOf(requirement), category: JSON.stringify(["示例"]) })
