@@ -32,5 +32,15 @@ export const migrations = [
       "CREATE TABLE `units` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`name` text NOT NULL,\n\t`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL\n);",
       "CREATE UNIQUE INDEX `units_name_unique` ON `units` (`name`);"
     ]
+  },
+  {
+    "tag": "0001_lethal_gunslinger",
+    "folderMillis": 1795611374724,
+    "hash": "0cd553df3cb95742c03741e5d78d5986fcb624dbada4dbc5c2f61dc7bb531718",
+    "sql": [
+      "CREATE TABLE `delivery_reports` (\n\t`outbox_key` text PRIMARY KEY NOT NULL,\n\t`report_key` text NOT NULL,\n\t`at` integer NOT NULL\n);",
+      "CREATE TABLE `job_runs` (\n\t`job` text NOT NULL,\n\t`period` text NOT NULL,\n\t`status` text NOT NULL,\n\t`lease_until` integer DEFAULT 0 NOT NULL,\n\t`started_at` integer NOT NULL,\n\t`finished_at` integer,\n\t`detail` text DEFAULT '{}' NOT NULL,\n\tPRIMARY KEY(`job`, `period`)\n);",
+      "CREATE TABLE `reminders` (\n\t`assignment_id` integer NOT NULL,\n\t`kind` text NOT NULL,\n\t`business_date` text NOT NULL,\n\t`at` integer NOT NULL,\n\tPRIMARY KEY(`assignment_id`, `kind`, `business_date`),\n\tFOREIGN KEY (`assignment_id`) REFERENCES `assignments`(`id`) ON UPDATE no action ON DELETE cascade\n);"
+    ]
   }
 ] as const;

@@ -222,3 +222,47 @@ export const importDrafts = sqliteTable("import_drafts", {
   status: text("status", { enum: ["preview", "imported", "discarded"] }).notNull().default("preview"),
   createdAt: integer("created_at").notNull().default(now),
 });
+
+/**
+ * Scheduled jobs (digest, alerts, summary …) that ran for a period (a business date, an ISO week,
+ * a month): lets a scheduler ticking every minute skip work already done, and a second instance
+ * skip work another one is doing (`lease_until`). The outbox keys, not this table, are what make a
+ * message go out once; this only saves effort.
+ */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    job: text("job").notNull(),
+    period: text("period").notNull(),
+    status: text("status", { enum: ["running", "done"] }).notNull(),
+    leaseUntil: integer("lease_until").notNull().default(0),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+    /** JSON: what the run enqueued (counts), for the CLI and the logs. */
+    detail: text("detail").notNull().default("{}"),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.period] })],
+);
+
+/**
+ * Which assignment was told about on which business date (overdue alert, escalation): the memory
+ * behind "repeat every N working days" and "never more than once per assignment per day".
+ * Written in the same transaction as the outbox rows that carry the message.
+ */
+export const reminders = sqliteTable(
+  "reminders",
+  {
+    assignmentId: integer("assignment_id").notNull().references(() => assignments.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["overdue", "escalation"] }).notNull(),
+    businessDate: text("business_date").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assignmentId, t.kind, t.businessDate] })],
+);
+
+/** Outbox rows that finally failed and have been reported to the admins (one report may cover many). */
+export const deliveryReports = sqliteTable("delivery_reports", {
+  outboxKey: text("outbox_key").primaryKey(),
+  reportKey: text("report_key").notNull(),
+  at: integer("at").notNull(),
+});
