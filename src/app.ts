@@ -54,10 +54,7 @@ export function createApp(deps: AppDeps) {
       const env = inbound.envelope;
       // Card callbacks are never retried and must be answered within 3 s with the new card.
       if (env.header.event_type === "card.action.trigger") {
-        const r = await deps.bot.cardAction(env);
-        if ("toast" in r) return c.json({ toast: { type: "info", content: r.toast } });
-        if ("text" in r) return c.json({ toast: { type: "info", content: r.text.slice(0, 200) } });
-        return c.json({ card: { type: "raw", data: renderCard(r.card) } });
+        return c.json(cardCallbackAnswer(await deps.bot.cardAction(env)));
       }
       // Durable receipt first (so a crash after the 200 loses nothing), then acknowledge, then work.
       const fresh = await deps.bot.accept(env);
@@ -83,6 +80,13 @@ export function createApp(deps: AppDeps) {
     return c.json({ error: "internal error" }, 500);
   });
   return app;
+}
+
+/** The answer to a card callback: a toast, or the card the button was on, updated (webhook and long connection alike). */
+export function cardCallbackAnswer(r: Awaited<ReturnType<Bot["cardAction"]>>) {
+  if ("toast" in r) return { toast: { type: "info", content: r.toast } };
+  if ("text" in r) return { toast: { type: "info", content: r.text.slice(0, 200) } };
+  return { card: { type: "raw", data: renderCard(r.card) } };
 }
 
 /** A message's content as plain text for the sandbox console. */

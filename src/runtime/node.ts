@@ -1,6 +1,7 @@
 /**
- * Duban on Node: @hono/node-server, an embedded libSQL file by default, background work tracked
- * so that SIGTERM finishes what was acknowledged before the database closes.
+ * Duban on Node: @hono/node-server, an embedded libSQL file by default (or a libSQL server over
+ * HTTP), events by webhook or over Lark's long connection (LARK_MODE=websocket), background work
+ * tracked so that SIGTERM finishes what was acknowledged before the database closes.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -13,6 +14,8 @@ import { systemClock, type Clock } from "../domain/clock";
 import { todayIn } from "../domain/dates";
 import { SANDBOX_CHATS, SANDBOX_PEOPLE, seedExample } from "../sandbox/example";
 import { buildServer, SANDBOX_TOKEN } from "../server";
+import { runTick, type ScheduledJobs } from "./scheduled";
+import { startLongConnection, type LongConnection } from "./websocket";
 
 export interface NodeOptions {
   env?: Record<string, string | undefined>;
@@ -22,6 +25,8 @@ export interface NodeOptions {
   port?: number;
   /** Seconds between sweeps for interrupted events and due outbox rows. */
   sweepSeconds?: number;
+  /** Scheduled jobs run by each sweep (the Worker's Cron Trigger runs the same tick). */
+  jobs?: ScheduledJobs;
 }
 
 export async function startNode(opts: NodeOptions = {}) {
@@ -47,15 +52,17 @@ export async function startNode(opts: NodeOptions = {}) {
   if (config.sandbox) config.ADMIN_OPEN_IDS = [...new Set([...config.ADMIN_OPEN_IDS, SANDBOX_PEOPLE.admin.openId])];
 
   const inflight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    const p = work.finally(() => inflight.delete(p));
+    inflight.add(p);
+    return p;
+  };
   const server = buildServer({
     config,
     client,
     clock,
     log,
-    defer: (_c, work) => {
-      const p = work.finally(() => inflight.delete(p));
-      inflight.add(p);
-    },
+    defer: (_c, work) => void track(work).catch(() => {}),
   });
 
   if (config.sandbox) {
@@ -86,38 +93,85 @@ export async function startNode(opts: NodeOptions = {}) {
   const boundPort = typeof address === "object" && address ? address.port : port;
   log(`listening on http://localhost:${boundPort} (webhook: POST /webhook/event, health: GET /healthz)`);
 
-  // Interrupted events and messages waiting for a retry are picked up by a periodic sweep.
-  const sweep = async () => {
-    await server.bot.recover().catch((e) => log(`recover: ${e}`));
-    await server.sender.deliver().catch((e) => log(`outbox: ${e}`));
-  };
-  const timer = setInterval(() => void sweep(), (opts.sweepSeconds ?? 15) * 1000);
-  timer.unref();
-  void sweep();
+  // Events over the long connection take the webhook's road from `accept` on; the HTTP server stays for /healthz.
+  let longConnection: LongConnection | undefined;
+  if (config.LARK_MODE === "websocket" && !config.sandbox) {
+    longConnection = await startLongConnection({ config, bot: server.bot, log, defer: track });
+  } else if (config.LARK_MODE === "websocket") {
+    log("LARK_MODE=websocket ignored in sandbox mode (no Lark app configured)");
+  }
 
+  // Interrupted events and messages waiting for a retry are picked up by a periodic sweep (the same
+  // tick as the Worker's Cron Trigger); it is tracked like any other background work.
+  let ticking: Promise<unknown> | undefined;
   let closing: Promise<void> | undefined;
+  const tick = (now: Date = clock.now()) => runTick(server, now, { jobs: opts.jobs, log });
+  const sweep = () => {
+    if (ticking || closing) return;
+    ticking = track(tick()).finally(() => (ticking = undefined));
+  };
+  const timer = setInterval(sweep, (opts.sweepSeconds ?? 15) * 1000);
+  timer.unref();
+  sweep();
+
+  /** Stop accepting (HTTP and long connection), finish acknowledged events and sends, close the database. */
   const close = () =>
     (closing ??= (async () => {
       clearInterval(timer);
-      await new Promise<void>((r) => http.close(() => r()));
+      longConnection?.close();
+      const stopped = new Promise<void>((r) => http.close(() => r()));
+      await stopped;
       while (inflight.size) await Promise.allSettled([...inflight]);
       await server.sender.idle();
       client.close();
     })());
 
-  return { ...server, config, port: boundPort, url: `http://127.0.0.1:${boundPort}`, close, client, sandboxChats: SANDBOX_CHATS };
+  return {
+    ...server,
+    config,
+    port: boundPort,
+    url: `http://127.0.0.1:${boundPort}`,
+    close,
+    tick,
+    longConnection,
+    client,
+    sandboxChats: SANDBOX_CHATS,
+  };
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   startNode()
     .then((s) => {
+      // First signal: finish what was acknowledged, then exit 0. A second signal, or 25 s (systemd
+      // sends SIGKILL after TimeoutStopSec, 90 s by default), exits at once: unfinished events are
+      // claimed in the database and a later start picks them up.
+      let stopping = false;
       const stop = (sig: string) => {
+        if (stopping) {
+          console.log(`${sig} again: exiting now`);
+          process.exit(1);
+        }
+        stopping = true;
         console.log(`${sig}: finishing in-flight work…`);
-        s.close().then(() => process.exit(0));
+        const force = setTimeout(() => {
+          console.log("shutdown: still busy after 25 s, exiting; unfinished work resumes on the next start");
+          process.exit(1);
+        }, 25_000);
+        force.unref();
+        s.close().then(
+          () => {
+            console.log("shutdown: done");
+            process.exit(0);
+          },
+          (e) => {
+            console.error(`shutdown failed: ${e?.stack ?? e}`);
+            process.exit(1);
+          },
+        );
       };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+      process.on("SIGINT", () => stop("SIGINT"));
     })
     .catch((e) => {
       console.error(e instanceof ConfigError ? e.message : `start-up failed: ${e?.stack ?? e}`);

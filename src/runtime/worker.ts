@@ -1,0 +1,143 @@
+/**
+ * Duban on Cloudflare Workers. `fetch` serves the same Hono app as Node (the webhook acknowledges
+ * after its durable claim; the command runs in ctx.waitUntil). `scheduled` is the Cron Trigger:
+ * recovery of interrupted events, the jobs (which decide themselves what is due) and the outbox.
+ *
+ * The database is a libSQL server reached over HTTP (`@libsql/client/web`), created once per isolate
+ * from the secrets. Migrations are not applied here: `npm run db:migrate` does it (docs/DEPLOY.md).
+ * Bundling notes (the node-sdk's `__dirname`, nodejs_compat): wrangler.toml and docs/RUNTIMES.md.
+ */
+import { createClient, type Client } from "@libsql/client/web";
+import type { ExecutionContext } from "hono";
+import { migrations } from "../../db/migrations.gen";
+import { ConfigError, loadConfig, type Config } from "../config";
+import { systemClock } from "../domain/clock";
+import { buildServer, type Server } from "../server";
+import { runTick, type ScheduledJobs } from "./scheduled";
+
+/** Vars and secrets (wrangler.toml [vars], `wrangler secret put`); other bindings are ignored. */
+export type Env = Record<string, unknown>;
+
+/** The parts of workerd's ScheduledController that we use. */
+export interface ScheduledController {
+  readonly scheduledTime: number;
+  readonly cron: string;
+}
+
+/**
+ * SEAM for the scheduled jobs: when src/jobs/ exports its runtime-neutral `runScheduled(server, now)`,
+ * import it here (`const jobs: ScheduledJobs | undefined = runScheduled;`). Until then the Cron
+ * Trigger recovers interrupted events and delivers the outbox.
+ */
+const jobs: ScheduledJobs | undefined = undefined;
+
+interface Instance {
+  server: Server;
+  client: Client;
+  config: Config;
+}
+
+let instance: Instance | undefined;
+let schemaChecked = false;
+
+const log = (line: string) => console.log(line);
+
+/** Only string vars and secrets reach the configuration. */
+function stringsOf(env: Env): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/** Reads the configuration with the Workers-only rules; a mistake throws one line that names the variable. */
+export function workerConfig(env: Env): Config {
+  const vars = stringsOf(env);
+  const url = vars.DATABASE_URL?.trim();
+  if (!url) {
+    throw new ConfigError(
+      "Configuration error: DATABASE_URL is not set. On Workers it is the libSQL server's URL (https://… or libsql://…): `wrangler secret put DATABASE_URL`.",
+    );
+  }
+  if (/^file:/i.test(url)) {
+    throw new ConfigError(
+      `Configuration error: DATABASE_URL ${url} is an embedded database file, which only the Node runtime can use. On Workers set it to a libSQL server's http(s):// or libsql:// URL (sqld or Turso).`,
+    );
+  }
+  const config = loadConfig(vars);
+  if (config.sandbox) {
+    throw new ConfigError(
+      "Configuration error: LARK_APP_ID is not set. Sandbox mode runs on Node only; on Workers set LARK_APP_ID, LARK_APP_SECRET and LARK_VERIFICATION_TOKEN (`wrangler secret put …`).",
+    );
+  }
+  if (config.LARK_MODE === "websocket") {
+    throw new ConfigError("Configuration error: LARK_MODE websocket (the long connection) runs on Node only; a Worker receives events by webhook.");
+  }
+  return config;
+}
+
+/** One server per isolate: the libSQL client, the SDK client and the token cache are reused across requests. */
+function getInstance(env: Env): Instance {
+  if (instance) return instance;
+  const config = workerConfig(env);
+  const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  const server = buildServer({
+    config,
+    client,
+    clock: systemClock,
+    log,
+    defer: (c, work) => c.executionCtx.waitUntil(work),
+  });
+  log(`督办 Duban on Workers: Lark app ${config.LARK_APP_ID} on ${config.larkBaseUrl}; database ${new URL(config.DATABASE_URL).host}`);
+  instance = { server, client, config };
+  return instance;
+}
+
+/** Once per isolate, off the acknowledgement path: say loudly when `npm run db:migrate` was forgotten. */
+async function checkSchema(client: Client): Promise<void> {
+  const latest = migrations[migrations.length - 1];
+  if (!latest) return;
+  try {
+    const r = await client.execute("SELECT MAX(created_at) AS at FROM __drizzle_migrations");
+    const at = Number(r.rows[0]?.at ?? -1);
+    if (at < latest.folderMillis) log(`database: schema is behind (latest migration ${latest.tag} not applied): run \`npm run db:migrate\` against DATABASE_URL`);
+  } catch (e) {
+    log(`database: cannot read the schema version (${(e as Error).message}): run \`npm run db:migrate\` against DATABASE_URL`);
+  }
+}
+
+function configFailure(e: unknown): Response {
+  const message = e instanceof ConfigError ? e.message : `start-up failed: ${(e as Error).message ?? e}`;
+  console.error(message);
+  return new Response(JSON.stringify({ error: message }), { status: 500, headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    let inst: Instance;
+    try {
+      inst = getInstance(env);
+    } catch (e) {
+      return configFailure(e);
+    }
+    if (!schemaChecked) {
+      schemaChecked = true;
+      ctx.waitUntil(checkSchema(inst.client));
+    }
+    return inst.server.app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    let inst: Instance;
+    try {
+      inst = getInstance(env);
+    } catch (e) {
+      configFailure(e);
+      return;
+    }
+    const work = runTick(inst.server, new Date(controller.scheduledTime), { jobs, log }).then((r) =>
+      log(`cron ${controller.cron}: recovered ${r.recovered}, jobs ${r.jobs}, sent ${r.sent}, retrying ${r.retrying}, failed ${r.failed}`),
+    );
+    ctx.waitUntil(work);
+    await work;
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * The end-to-end scenarios every runtime must pass, written once: each runtime's test file calls
+ * `runtimeScenarios(start)` with its own start-up (harness.ts). Lark is the emulator; every event is
+ * signed and encrypted as Lark does it when an Encrypt Key is set.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../db/client";
+import { enqueue } from "../../db/queries/outbox";
+import type { EmulatedMessage } from "../emulator/index";
+import { cardActionEvent, postEvent, textMessageEvent, urlVerification, type MessageReceiveEvent } from "../helpers/lark-events";
+import { ADMIN, BOT, ENCRYPT_KEY, eventually, LIAISON, TOKEN, type Target } from "./harness";
+
+const P2P_ADMIN = "oc_runtimep2padmin000000000001";
+const P2P_LIAISON = "oc_runtimep2pliaison0000000001";
+const UNIT_GROUP = "oc_runtimegroupjiaoti000000001";
+
+/** Posts a signed, encrypted event (after making its message known to the emulator, as Lark would) and returns the response. */
+async function deliver(t: Target, event: MessageReceiveEvent | ReturnType<typeof cardActionEvent>): Promise<Response> {
+  if (event.header.event_type === "im.message.receive_v1") t.emulator.ingestEvent(event);
+  return postEvent(t.url, event, { encryptKey: ENCRYPT_KEY });
+}
+
+/** The next message the bot sends after `before` messages, waited for. */
+async function nextMessage(t: Target, before: number): Promise<EmulatedMessage> {
+  const all = await t.emulator.waitForMessages(before + 1, 15_000).catch((e) => {
+    throw new Error(`${(e as Error).message}\n--- ${t.name} log ---\n${t.logs.slice(-40).join("\n")}`);
+  });
+  return all[before];
+}
+
+async function askAndReply(t: Target, event: MessageReceiveEvent): Promise<EmulatedMessage> {
+  const before = t.emulator.messages.length;
+  const r = await deliver(t, event);
+  expect(r.status).toBe(200);
+  expect(await r.json()).toEqual({});
+  const m = await nextMessage(t, before);
+  expect(m.kind).toBe("reply");
+  expect(m.parent_id).toBe(event.event.message.message_id);
+  return m;
+}
+
+const textOf = (m: EmulatedMessage): string => (m.msg_type === "text" ? m.content.text : JSON.stringify(m.content));
+
+export function runtimeScenarios(start: () => Promise<Target>) {
+  let t: Target;
+  beforeAll(async () => {
+    t = await start();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe("receiving", () => {
+    it("answers Lark's url_verification challenge (encrypted, unsigned) with the challenge", async () => {
+      const r = await postEvent(t.url, urlVerification({ challenge: "challenge-7f3a", token: TOKEN }), { encryptKey: ENCRYPT_KEY });
+      expect(r.status).toBe(200);
+      expect(await r.json()).toEqual({ challenge: "challenge-7f3a" });
+    });
+
+    it("reports the database healthy", async () => {
+      const r = await fetch(`${t.url}/healthz`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toMatchObject({ ok: true, mode: "lark" });
+    });
+
+    it("refuses a tampered signature and sends nothing", async () => {
+      const ev = textMessageEvent({ openId: ADMIN.openId, chatId: P2P_ADMIN, chatType: "p2p", token: TOKEN, text: "单位" });
+      t.emulator.ingestEvent(ev);
+      const before = t.emulator.messages.length;
+      const r = await postEvent(t.url, ev, { encryptKey: ENCRYPT_KEY, tamper: "body" });
+      expect(r.status).toBe(401);
+      await new Promise((res) => setTimeout(res, 300));
+      expect(t.emulator.messages.length).toBe(before);
+    });
+  });
+
+  describe("commands", () => {
+    it("an admin creates a unit: 新单位 县教体局", async () => {
+      const m = await askAndReply(t, textMessageEvent({ openId: ADMIN.openId, chatId: P2P_ADMIN, chatType: "p2p", token: TOKEN, text: "新单位 县教体局" }));
+      expect(textOf(m)).toContain("已创建单位「县教体局」");
+      const row = await t.db.execute({ sql: "SELECT name FROM units WHERE name = ?", args: ["县教体局"] });
+      expect(row.rows).toHaveLength(1);
+    });
+
+    it("the admin registers a liaison in the unit's group by @mention", async () => {
+      const m = await askAndReply(
+        t,
+        textMessageEvent({
+          openId: ADMIN.openId,
+          chatId: UNIT_GROUP,
+          chatType: "group",
+          token: TOKEN,
+          text: "@_user_1 联络员 县教体局 @_user_2",
+          mentions: [
+            { name: BOT.name, openId: BOT.openId },
+            { name: LIAISON.name, openId: LIAISON.openId },
+          ],
+        }),
+      );
+      expect(textOf(m)).toContain(`已登记${LIAISON.name}为县教体局联络员`);
+      expect(m.chat_id).toBe(UNIT_GROUP);
+    });
+
+    it("the liaison asks 我的任务 and gets the unit's card", async () => {
+      const m = await askAndReply(t, textMessageEvent({ openId: LIAISON.openId, chatId: P2P_LIAISON, chatType: "p2p", token: TOKEN, text: "我的任务" }));
+      expect(m.msg_type).toBe("interactive");
+      expect(m.content.header.title.content).toContain("县教体局");
+    });
+
+    it("a re-delivered event (same event_id, Lark's at-least-once) is answered once", async () => {
+      const ev = textMessageEvent({ openId: LIAISON.openId, chatId: P2P_LIAISON, chatType: "p2p", token: TOKEN, text: "帮助" });
+      await askAndReply(t, ev);
+      const after = t.emulator.messages.length;
+      const again = await deliver(t, ev);
+      expect(again.status).toBe(200);
+      await new Promise((res) => setTimeout(res, 500));
+      expect(t.emulator.messages.length).toBe(after);
+    });
+
+    it("a card button (card.action.trigger) is answered inline with the updated card", async () => {
+      const ev = cardActionEvent({ openId: LIAISON.openId, value: { command: "我的任务" }, messageId: "om_runtimecard0000000000000001", chatId: "", token: TOKEN });
+      const r = await deliver(t, ev);
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { card?: { type: string; data: { header: { title: { content: string } } } } };
+      expect(body.card?.type).toBe("raw");
+      expect(body.card?.data.header.title.content).toContain("县教体局");
+    });
+  });
+
+  describe("scheduled work", () => {
+    it("the scheduled handler delivers what waits in the outbox, once", async () => {
+      t.emulator.addChat(UNIT_GROUP, [ADMIN.openId, LIAISON.openId]);
+      const db = createDb(t.db);
+      const key = `runtime-test:${t.name}:digest`;
+      await enqueue(db, {
+        key,
+        kind: "digest",
+        target: "chat_id",
+        receiveId: UNIT_GROUP,
+        paceKey: UNIT_GROUP,
+        msgType: "text",
+        content: JSON.stringify({ text: "早上好：今天没有到期的任务。" }),
+      });
+      const before = t.emulator.messages.length;
+      await t.scheduled();
+      const m = await nextMessage(t, before);
+      expect(m.kind).toBe("send");
+      expect(m.chat_id).toBe(UNIT_GROUP);
+      expect(textOf(m)).toContain("早上好");
+      const row = await eventually(async () => {
+        const r = await t.db.execute({ sql: "SELECT status, message_id FROM outbox WHERE key = ?", args: [key] });
+        return r.rows[0]?.status === "sent" ? r.rows[0] : undefined;
+      }, "the outbox row marked sent");
+      expect(row.message_id).toBe(m.id);
+      await t.scheduled();
+      expect(t.emulator.messages.length).toBe(before + 1);
+    });
+  });
+}
