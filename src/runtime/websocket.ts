@@ -102,7 +102,8 @@ export async function startLongConnection(o: LongConnectionOptions): Promise<Lon
     appSecret,
     domain: o.config.larkBaseUrl,
     logger,
-    loggerLevel: lark.LoggerLevel.info,
+    // Connection changes are logged by the callbacks below; the SDK's own info lines are a banner.
+    loggerLevel: lark.LoggerLevel.warn,
     autoReconnect: true,
     onReady: () => {
       restartDelay = o.restartAfterMs ?? 30_000;
