@@ -116,6 +116,19 @@ export function placeCells(texts: string[], roles: ColumnRole[]): Placement | nu
       // cell i covers columns j .. j+s-1; leave room for the remaining cells.
       const maxSpan = m - j - (n - i - 1);
       for (let s = 1; s <= maxSpan; s++) {
+        // Merged cells in these tables span category levels, or category levels and the
+        // requirement (ending there); nothing else spans.
+        if (s > 1) {
+          let ok = true;
+          for (let k = j; k < j + s; k++) {
+            const r = roles[k];
+            if (r === "category") continue;
+            if (r === "requirement" && k === j + s - 1) continue;
+            ok = false;
+            break;
+          }
+          if (!ok) continue;
+        }
         // The cell plays the role the understanding step will give it: the requirement when it
         // covers the requirement column, else its first column's role.
         const f = reqCol >= j && reqCol < j + s ? fits[i][reqCol] : fits[i][j];

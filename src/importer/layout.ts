@@ -41,6 +41,18 @@ export function buildLayout(header: SourceRow, gridKnown: boolean, width: number
   const roles0 = texts.map((t) => (t === "" ? null : matchHeaderWord(t, override)));
   const unknown = texts.filter((t, i) => t !== "" && roles0[i] === null);
   const pos = cellPositions(header, gridKnown);
+  // A header cell followed by empty header cells (a merged header saved as CSV, or an unmerged
+  // spreadsheet header) covers them.
+  for (let i = texts.length - 1; i > 0; i--) {
+    if (texts[i] !== "") continue;
+    let k = i - 1;
+    while (k >= 0 && texts[k] === "") k--;
+    if (k < 0) continue;
+    pos[k].span = Math.max(pos[k].start + pos[k].span, pos[i].start + pos[i].span) - pos[k].start;
+    texts.splice(i, 1);
+    roles0.splice(i, 1);
+    pos.splice(i, 1);
+  }
   const headerWidth = pos.length ? pos[pos.length - 1].start + pos[pos.length - 1].span : 0;
   const hasRequirement = roles0.includes("requirement") || roles0.includes("task");
 

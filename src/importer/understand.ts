@@ -18,6 +18,7 @@ import type {
 } from "./types";
 import { LEDGER_HEADER_RE, isHeaderRow, unknownHeaderCells } from "./header";
 import { buildLayout, placeRow, roleOfCell, type Layout, type PlacedCell } from "./layout";
+import { fit } from "./align";
 import { CategoryTracker, type CategoryCell } from "./hierarchy";
 import { annotationScopes, detectAnnotation, type ScopedRow } from "./annotations";
 import { categoryText, cellLines, compact, isPageNumber, proseText } from "./text";
@@ -51,10 +52,26 @@ export interface Understanding {
   issuedOn?: string;
 }
 
+export interface PlacedRowEvent {
+  tableIndex: number;
+  rowIndex: number;
+  layout: Layout;
+  placed: PlacedCell[];
+  carriedUnits: boolean;
+  carriedDeadline: boolean;
+  kind: "task" | "annotation" | "other";
+}
+
 export interface UnderstandOptions {
   columns?: ColumnOverride;
   /** Called once per data row processed. */
   onRow?: () => void;
+  /**
+   * Called for each data row of a task table with its placement on the columns and the carry
+   * decisions (which blank cells continue the cell above). For tools that rebuild the grid
+   * (test fixtures) and for debugging.
+   */
+  onPlacedRow?: (e: PlacedRowEvent) => void;
 }
 
 const FOOTER_LINE_RE = /^(抄送|主送|发送|报送)[:：]|印发$|^(联系人|联系电话)[:：]/;
@@ -73,12 +90,24 @@ function rowText(row: SourceRow): string {
   return row.cells.map((c) => compact(c.text)).join("");
 }
 
-/** The closest short, title-like paragraph before a table (its caption), if any. */
+/** Leading rows with at most one non-empty cell (a sheet's title row, a caption inside the table). */
+function preambleRows(t: SourceTable): number {
+  let k = 0;
+  while (k < Math.min(3, t.rows.length - 1)) {
+    const filled = t.rows[k].cells.filter((c) => compact(c.text) !== "").length;
+    if (filled > 1) break;
+    k++;
+  }
+  return k;
+}
+
+/** The closest short, title-like paragraph before a table or in its title rows (its caption), if any. */
 function captionOf(t: SourceTable): string | null {
-  for (let i = t.before.length - 1; i >= 0 && i >= t.before.length - 3; i--) {
-    const p = compact(t.before[i]);
+  const lines = [...t.before, ...t.rows.slice(0, preambleRows(t)).map((r) => r.cells.map((c) => cellLines(c.text).join("")).join(""))];
+  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 3; i--) {
+    const p = compact(lines[i]);
     if (p === "" || /^附件\s*\d*[:：]?$/.test(p)) continue;
-    if (p.length <= 60 && !/[。；]$/.test(p)) return t.before[i].trim();
+    if (p.length <= 60 && !/[。；]$/.test(p)) return lines[i].trim();
     return null;
   }
   return null;
@@ -102,7 +131,8 @@ function describeRow(row: SourceRow, max = 60): string {
 
 function rowWhere(t: SourceTable, i: number): string {
   const r = t.rows[i];
-  return `${t.label} 第 ${i + 1} 行${r?.where ? `（${r.where}）` : ""}`;
+  const extra = r?.where && r.where !== `第 ${i + 1} 行` ? `（${r.where}）` : "";
+  return `${t.label} 第 ${i + 1} 行${extra}`;
 }
 
 /** Remove a 抄送/印发 footer that ran into a cell; returns the kept text and the cut text. */
@@ -139,11 +169,12 @@ export function understand(doc: SourceDocument, opts: UnderstandOptions = {}): U
       current = null;
       return;
     }
-    const first = nonEmptyRows[0];
+    const first = t.rows.slice(preambleRows(t)).find((r) => rowText(r) !== "") ?? nonEmptyRows[0];
     const firstCells = first.cells.map((c) => compact(c.text));
     if ((caption && LEDGER_CAPTION_RE.test(caption)) || firstCells.some((x) => LEDGER_HEADER_RE.test(x))) {
+      const hAt = t.rows.indexOf(first);
       skipped.push({
-        what: `${caption ?? "台账表"}（${t.rows.length - 1} 行）`,
+        what: `${caption ?? "台账表"}（${t.rows.length - hAt - 1} 行）`,
         reason: "台账模板（示例），供各单位填写，不是任务",
         where: t.label,
       });
@@ -225,8 +256,9 @@ function labelOrder(label: string): number {
 function readLeadList(t: SourceTable): LeadAssignment[] {
   const out: LeadAssignment[] = [];
   let unit = "";
+  const headerAt = t.rows.findIndex((r) => r.cells.filter((c) => compact(c.text) !== "").length >= 2);
   t.rows.forEach((row, i) => {
-    if (i === 0) return; // header
+    if (i <= headerAt) return; // title rows and the header
     const cells = row.cells.map((c) => c.text);
     if (cells.every((c) => compact(c) === "")) return;
     const u = cellLines(cells[0] ?? "").join("");
@@ -285,6 +317,7 @@ function processLogical(
 
   for (const part of lt.parts) {
     const t = part.table;
+    let footerSeen = false;
     for (let i = part.firstDataRow; i < t.rows.length; i++) {
       const row = t.rows[i];
       opts.onRow?.();
@@ -298,9 +331,11 @@ function processLogical(
       for (const c of row.cells) {
         for (const line of c.text.split("\n")) if (isPageNumber(line)) pageNumbers.push(`${line.trim()}（${where}）`);
       }
-      if (row.cells.every((c) => compact(c.text) === "" || FOOTER_LINE_RE.test(compact(cellLines(c.text)[0] ?? "")))) {
+      // A 抄送 / 印发 footer ends the table: it and every row after it are not tasks.
+      if (footerSeen || row.cells.every((c) => compact(c.text) === "" || FOOTER_LINE_RE.test(compact(cellLines(c.text)[0] ?? "")))) {
         footerTexts.push(...row.cells.map((c) => c.text));
-        skipped.push({ what: `落款（${describeRow(row, 30)}）`, reason: "抄送 / 印发落款，不是任务", where });
+        if (!footerSeen) skipped.push({ what: `落款（${describeRow(row, 30)}）`, reason: "抄送 / 印发落款，不是任务", where });
+        footerSeen = true;
         continue;
       }
       const placed = placeRow(row, layout, gridKnown);
@@ -315,13 +350,23 @@ function processLogical(
           catCells.push({ level, span, text: c.cont ? "" : c.text });
         } else if (!byRole.has(role)) byRole.set(role, c);
       }
+      let reqCell = byRole.get("requirement");
+      if (gridKnown && !mergesKnown && compact(reqCell?.text ?? "") === "" && catCells.length > 0) {
+        // A CSV has no spans: a requirement merged across category columns sits in the first of
+        // them, with nothing to its right.
+        const k = catCells.map((c) => compact(c.text) !== "").lastIndexOf(true);
+        const last = catCells[k];
+        if (last && fit(last.text, "requirement") > fit(last.text, "category") + 0.5) {
+          reqCell = { text: last.text, start: layout.reqCol, span: 1, cont: false };
+          catCells.splice(k);
+        }
+      }
       const { path } = cats.next(catCells);
       const level1 = catCells.some((c) => c.level === 0 && categoryText(c.text) !== "");
       const firstInSource = i === part.firstDataRow || (i > 0 && isHeaderRow(t.rows[i - 1], opts.columns));
       const canCarry = !firstInSource && !lastWasAnnotation && !level1;
 
       // Requirement (a footer that ran into the last cell is cut off).
-      const reqCell = byRole.get("requirement");
       let reqText = reqCell ? proseText(reqCell.text) : "";
       const cut = cutFooter(reqText);
       if (cut.cut) {
@@ -334,6 +379,7 @@ function processLogical(
       const cellOf = (role: string) => byRole.get(role);
       const vals = { lead: "", units: "", assist: "", deadline: "" };
       let carriedUnits = false;
+      let carriedDeadline = false;
       if (mergesKnown) {
         const allCont = unitRoles.every((r) => !cellOf(r) || cellOf(r)!.cont) && unitRoles.some((r) => cellOf(r));
         for (const r of unitRoles) {
@@ -345,6 +391,7 @@ function processLogical(
         carriedUnits = allCont;
         const d = cellOf("deadline");
         if (d) vals.deadline = d.cont ? prev.deadline : d.text.trim();
+        carriedDeadline = !!d?.cont;
       } else {
         const present = unitRoles.filter((r) => layout.roles.includes(r));
         const blank = present.every((r) => compact(cellOf(r)?.text ?? "") === "");
@@ -360,10 +407,20 @@ function processLogical(
           }
         }
         const d = compact(cellOf("deadline")?.text ?? "");
-        vals.deadline = d === "" && canCarry ? prev.deadline : (cellOf("deadline")?.text ?? "").trim();
+        carriedDeadline = d === "" && canCarry && layout.roles.includes("deadline");
+        vals.deadline = carriedDeadline ? prev.deadline : (cellOf("deadline")?.text ?? "").trim();
       }
 
       const ann = reqText ? detectAnnotation(reqText) : null;
+      opts.onPlacedRow?.({
+        tableIndex: part.tableIndex,
+        rowIndex: i,
+        layout,
+        placed,
+        carriedUnits,
+        carriedDeadline,
+        kind: ann ? "annotation" : reqText ? "task" : "other",
+      });
       if (ann) {
         scoped.push({ taskIndex: -1, annotation: { kind: ann.kind, note: { text: reqText, where, kind: ann.note } }, path, group });
         lastWasAnnotation = true;

@@ -10,7 +10,7 @@ import { ImportError } from "../errors";
 function guessDelimiter(text: string): string {
   const sample = text.split(/\r?\n/).slice(0, 20).join("\n");
   const count = (ch: string) => sample.split(ch).length - 1;
-  const candidates = [",", "\t", ";", "，"];
+  const candidates = [",", "\t", ";"];
   let best = ",";
   let bestN = 0;
   for (const c of candidates) {
