@@ -1,8 +1,20 @@
 /**
  * Delivers outbox rows through a Messenger: paced under Lark's limits, retried with backoff, each row
  * sent at most once (lease + Lark's uuid), marked sent with Lark's message id.
+ *
+ * Guarantees (docs/SCHEDULING.md § Delivery):
+ * - A row is in one sender's hands at a time: it is claimed with a lease, and the HTTP call is made
+ *   only while that lease still covers the whole call (else the lease is renewed by compare-and-set,
+ *   and a row another instance took over in the meantime is left to it).
+ * - A crash after Lark accepted a message but before it was marked sent re-sends it with the same
+ *   uuid: Lark keeps one success per uuid for an hour, so the chat sees it once.
+ * - Rate limits (HTTP 429 / 99991400: the whole app; 230020: one chat or user) hold sends until
+ *   `x-ogw-ratelimit-reset` and do not count as attempts; 5xx, timeouts and unreachable Lark retry
+ *   with exponential backoff and jitter up to `maxAttempts`, then the row is marked failed and
+ *   handed to `onFailures` (which reports it to the admins).
  */
 import type { Db } from "../../db/client";
+import { renewLease } from "../../db/queries/delivery";
 import { claimDue, markFailed, markSent, retryLater, type OutboxRow } from "../../db/queries/outbox";
 import { sha256Hex } from "../lark/crypto";
 import { LarkError, type Messenger } from "../lark/messenger";
@@ -16,11 +28,21 @@ export interface SenderOptions {
   maxAttempts?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** How long a claimed row is ours before another sender may take it. */
   leaseMs?: number;
+  /** The longest one call to Lark may take (its HTTP timeout plus slack): a row is sent only with this much lease left. */
+  callMs?: number;
+  /** Rows claimed at a time (small batches keep leases short and let other instances share the work). */
+  batchSize?: number;
   concurrency?: number;
   random?: () => number;
-  /** Told about each row that finally failed, e.g. to warn the admin chat. */
+  /** Told about each row that finally failed. */
   onFailed?: (row: OutboxRow, error: string) => Promise<void> | void;
+  /**
+   * Told, after a delivery pass, about the rows that finally failed in it; returns outbox keys it
+   * enqueued in answer (the report to the admin chat), which are delivered at once.
+   */
+  onFailures?: (rows: OutboxRow[]) => Promise<string[]>;
   log?: (line: string) => void;
 }
 
@@ -30,13 +52,18 @@ export interface DeliveryReport {
   failed: number;
 }
 
+type Outcome = "sent" | "retrying" | "failed" | "skipped";
+
 /** Lark's uuid is at most 50 characters; the outbox key can be longer, so it is hashed. */
 export async function uuidFor(key: string): Promise<string> {
   return `dbn-${(await sha256Hex(key)).slice(0, 40)}`;
 }
 
+/** Kinds whose failure is not reported again (the report about a failure, to avoid a loop). */
+const UNREPORTED_KINDS = new Set(["delivery-failed"]);
+
 export class OutboxSender {
-  private readonly o: Required<Omit<SenderOptions, "onFailed" | "log">> & Pick<SenderOptions, "onFailed" | "log">;
+  private readonly o: Required<Omit<SenderOptions, "onFailed" | "onFailures" | "log">> & Pick<SenderOptions, "onFailed" | "onFailures" | "log">;
   private inflight = new Set<Promise<unknown>>();
 
   constructor(
@@ -53,26 +80,38 @@ export class OutboxSender {
       maxAttempts: opts.maxAttempts ?? 6,
       baseBackoffMs: opts.baseBackoffMs ?? 1000,
       maxBackoffMs: opts.maxBackoffMs ?? 5 * 60_000,
-      leaseMs: opts.leaseMs ?? 120_000,
+      leaseMs: opts.leaseMs ?? 60_000,
+      callMs: opts.callMs ?? 15_000,
+      batchSize: opts.batchSize ?? 100,
       concurrency: opts.concurrency ?? 16,
       random: opts.random ?? Math.random,
       onFailed: opts.onFailed,
+      onFailures: opts.onFailures,
       log: opts.log,
     };
   }
 
-  /** Sends what is due now (or just `keys`), returning when every claimed row has an outcome. */
+  get pacer(): Pacer {
+    return this.o.pacer;
+  }
+
+  /**
+   * Sends what is due now — with `keys`, just those rows (a reply); without, every due row, batch
+   * after batch — and returns when each claimed row has an outcome. Backoffs are not waited for.
+   */
   async deliver(keys?: string[]): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
-    const rows = await claimDue(this.db, this.o.now(), this.o.leaseMs, keys ? keys.length : 500, keys);
-    let next = 0;
-    const worker = async () => {
-      while (next < rows.length) {
-        const row = rows[next++];
-        report[await this.sendOne(row)]++;
+    const run = (async () => {
+      for (let pass = 0; ; pass++) {
+        const limit = keys ? keys.length : this.o.batchSize;
+        const rows = await claimDue(this.db, this.o.now(), this.o.leaseMs, limit, keys);
+        if (!rows.length) break;
+        const failed = await this.sendAll(rows, report);
+        if (failed.length) await this.reportFailures(failed, report);
+        if (keys) break;
+        if (pass > 10_000) break; // a guard against a runaway loop, far beyond any real queue
       }
-    };
-    const run = Promise.all(Array.from({ length: Math.min(this.o.concurrency, rows.length) }, worker));
+    })();
     this.inflight.add(run);
     try {
       await run;
@@ -82,7 +121,7 @@ export class OutboxSender {
     return report;
   }
 
-  /** Keeps delivering until nothing is pending (waiting out backoffs), or `maxMs` passes. */
+  /** Keeps delivering until nothing is pending (waiting out backoffs and others' leases), or `maxMs` passes. */
   async drain(maxMs = 10 * 60_000): Promise<DeliveryReport> {
     const total: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
     const until = this.o.now() + maxMs;
@@ -92,7 +131,7 @@ export class OutboxSender {
       total.failed += r.failed;
       const waiting = await this.nextWaitMs();
       if (waiting === null || this.o.now() >= until) {
-        total.retrying = waiting === null ? 0 : r.retrying;
+        total.retrying = waiting === null ? 0 : await this.pendingCount();
         return total;
       }
       if (waiting > 0) await this.o.sleep(Math.min(waiting, until - this.o.now()));
@@ -104,16 +143,68 @@ export class OutboxSender {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
+  private async sendAll(rows: OutboxRow[], report: DeliveryReport): Promise<OutboxRow[]> {
+    const failed: OutboxRow[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++];
+        const outcome = await this.sendOne(row);
+        if (outcome === "skipped") continue;
+        report[outcome]++;
+        if (outcome === "failed") failed.push(row);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, rows.length) }, worker));
+    return failed;
+  }
+
+  private async reportFailures(failed: OutboxRow[], report: DeliveryReport) {
+    const reportable = failed.filter((r) => !UNREPORTED_KINDS.has(r.kind));
+    if (!reportable.length || !this.o.onFailures) return;
+    try {
+      const keys = await this.o.onFailures(reportable);
+      if (keys.length) {
+        const r = await this.deliver(keys);
+        report.sent += r.sent;
+        report.retrying += r.retrying;
+        report.failed += r.failed;
+      }
+    } catch (e) {
+      this.o.log?.(`outbox: reporting ${reportable.length} failure(s) failed: ${(e as Error).message ?? e}`);
+    }
+  }
+
   private async nextWaitMs(): Promise<number | null> {
-    const r = await this.db.$client.execute(
-      "SELECT MIN(MAX(not_before, lease_until)) AS at FROM outbox WHERE status = 'pending'",
-    );
+    const r = await this.db.$client.execute("SELECT MIN(MAX(not_before, lease_until)) AS at FROM outbox WHERE status = 'pending'");
     const at = r.rows[0]?.at;
     return at === null || at === undefined ? null : Math.max(0, Number(at) - this.o.now());
   }
 
-  private async sendOne(row: OutboxRow): Promise<"sent" | "retrying" | "failed"> {
-    await this.o.pacer.take(row.paceKey || row.receiveId);
+  private async pendingCount(): Promise<number> {
+    const r = await this.db.$client.execute("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'");
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  private async sendOne(row: OutboxRow): Promise<Outcome> {
+    const recipient = row.paceKey || row.receiveId;
+    // A chat or user Lark told us to leave alone for a moment: back to the queue, no attempt spent.
+    const held = this.o.pacer.recipientHeldUntil(recipient);
+    if (held > this.o.now()) {
+      await retryLater(this.db, row.key, row.attempts, held, row.lastError ?? "held: recipient rate limit");
+      return "retrying";
+    }
+    await this.o.pacer.take(recipient);
+    // The call must finish inside our lease, or another instance could take the row meanwhile.
+    const now = this.o.now();
+    if (row.leaseUntil - now < this.o.callMs) {
+      const until = now + Math.max(this.o.leaseMs, this.o.callMs + 5_000);
+      if (!(await renewLease(this.db, row.key, row.leaseUntil, until))) {
+        this.o.log?.(`outbox: ${row.key} was taken over by another sender; leaving it`);
+        return "skipped";
+      }
+      row.leaseUntil = until;
+    }
     try {
       const { messageId } = await this.messenger.send({
         target: row.target as "chat_id",
@@ -126,11 +217,18 @@ export class OutboxSender {
       return "sent";
     } catch (e) {
       const err = e instanceof LarkError ? e : new LarkError("retryable", (e as Error).message ?? String(e));
-      const now = this.o.now();
+      const at = this.o.now();
       if (err.kind === "rate_limit") {
-        const wait = err.retryAfterMs ?? this.backoff(row.attempts);
-        this.o.pacer.pauseUntil(now + wait);
-        await retryLater(this.db, row.key, row.attempts, now + wait, err.message);
+        if (err.code === 230020) {
+          // The IM limit of one chat or user: hold that recipient only (a second when Lark gives no reset).
+          const until = at + (err.retryAfterMs ?? 1000);
+          this.o.pacer.pauseRecipient(recipient, until);
+          await retryLater(this.db, row.key, row.attempts, until, err.message);
+        } else {
+          const until = at + (err.retryAfterMs ?? this.backoff(row.attempts));
+          this.o.pacer.pauseUntil(until);
+          await retryLater(this.db, row.key, row.attempts, until, err.message);
+        }
         return "retrying";
       }
       const attempts = row.attempts + 1;
@@ -140,12 +238,12 @@ export class OutboxSender {
         await this.o.onFailed?.(row, err.message);
         return "failed";
       }
-      await retryLater(this.db, row.key, attempts, now + this.backoff(attempts), err.message);
+      await retryLater(this.db, row.key, attempts, at + this.backoff(attempts), err.message);
       return "retrying";
     }
   }
 
-  /** Exponential backoff with full jitter, capped. */
+  /** Exponential backoff with jitter (half fixed, half random), capped. */
   private backoff(attempts: number): number {
     const cap = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** attempts);
     return Math.round(cap / 2 + (this.o.random() * cap) / 2);
