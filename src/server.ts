@@ -15,6 +15,8 @@ import type { Clock } from "./domain/clock";
 import { LarkClient } from "./lark/client";
 import type { Messenger } from "./lark/messenger";
 import { SandboxMessenger } from "./lark/sandbox-messenger";
+import { onCalendarChange } from "./jobs/calendar-hooks";
+import { reportFailures } from "./jobs/failures";
 import { OutboxSender } from "./outbox/sender";
 
 export const VERSION = "0.1.0";
@@ -41,7 +43,8 @@ export function buildServer(o: ServerOptions) {
     sandbox ??
     new LarkClient({ appId: o.config.LARK_APP_ID!, appSecret: o.config.LARK_APP_SECRET!, baseUrl: o.config.larkBaseUrl, fetch: o.fetch });
 
-  const sender = new OutboxSender(db, messenger, { log });
+  // A message that finally failed is reported to the admin chat (src/jobs/failures.ts).
+  const sender = new OutboxSender(db, messenger, { log, onFailures: () => reportFailures(db, o.clock.now().getTime()) });
 
   // The holiday overlay changes a few times a year: read once, reloaded when an admin loads a notice.
   let calendar: Promise<WorkCalendar> | undefined;
@@ -50,6 +53,7 @@ export function buildServer(o: ServerOptions) {
   const reloadCalendar = () => {
     calendar = undefined;
   };
+  onCalendarChange(db, reloadCalendar);
 
   const bot = createBot({ db, clock: o.clock, calendar: getCalendar, messenger, sender, commands, adminOpenIds: o.config.ADMIN_OPEN_IDS, log });
 

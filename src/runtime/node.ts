@@ -12,6 +12,7 @@ import { migrate } from "../../db/migrate";
 import { ConfigError, loadConfig } from "../config";
 import { systemClock, type Clock } from "../domain/clock";
 import { todayIn } from "../domain/dates";
+import { startScheduler } from "../jobs/cron";
 import { SANDBOX_CHATS, SANDBOX_PEOPLE, seedExample } from "../sandbox/example";
 import { buildServer, SANDBOX_TOKEN } from "../server";
 import { runTick, type ScheduledJobs } from "./scheduled";
@@ -27,6 +28,12 @@ export interface NodeOptions {
   sweepSeconds?: number;
   /** Scheduled jobs run by each sweep (the Worker's Cron Trigger runs the same tick). */
   jobs?: ScheduledJobs;
+  /**
+   * The in-process scheduler of digests, alerts and summaries (croner, every minute; src/jobs/cron.ts).
+   * Default: on with the system clock (off with DUBAN_SCHEDULER=off), off when a clock is injected —
+   * a stopped test clock has no "every minute"; tests call runScheduled themselves.
+   */
+  scheduler?: boolean;
 }
 
 export async function startNode(opts: NodeOptions = {}) {
@@ -114,10 +121,17 @@ export async function startNode(opts: NodeOptions = {}) {
   timer.unref();
   sweep();
 
+  // Scheduled messages: every minute, whatever is due at that instant (docs/SCHEDULING.md).
+  const scheduler =
+    (opts.scheduler ?? (opts.clock === undefined && env.DUBAN_SCHEDULER !== "off"))
+      ? startScheduler(server, { clock, log, track })
+      : undefined;
+
   /** Stop accepting (HTTP and long connection), finish acknowledged events and sends, close the database. */
   const close = () =>
     (closing ??= (async () => {
       clearInterval(timer);
+      scheduler?.stop();
       longConnection?.close();
       const stopped = new Promise<void>((r) => http.close(() => r()));
       await stopped;
