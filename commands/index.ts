@@ -5,12 +5,16 @@ import assign from "./assign";
 import bind from "./bind";
 import done from "./done";
 import dueThisWeek from "./due-this-week";
+import emptyDigest from "./empty-digest";
+import event from "./event";
 import help from "./help";
+import holidays from "./holidays";
 import liaison from "./liaison";
 import myTasks from "./my-tasks";
 import newTask from "./new-task";
 import overdue from "./overdue";
 import progress from "./progress";
+import settings from "./settings";
 import task from "./task";
 import units from "./units";
 
@@ -22,10 +26,14 @@ export const commands: readonly Command[] = [
   task,
   progress,
   done,
+  event,
+  emptyDigest,
   addUnit,
   units,
   bind,
   liaison,
   assign,
   newTask,
+  settings,
+  holidays,
 ];
