@@ -61,10 +61,16 @@ function looksBinary(bytes: Uint8Array): boolean {
   return ctrl > n / 50;
 }
 
-/** Count lines that start a dump cell (optional spaces, then a TAB). */
+/**
+ * Count lines that start a dump cell (optional spaces, then a TAB). A dump never has a TAB after
+ * text on a line (that is a tab-separated file): then the count is 0.
+ */
 function dumpCellLines(text: string): number {
   let n = 0;
-  for (const line of text.split(/\r?\n/)) if (/^ *\t/.test(line)) n++;
+  for (const line of text.split(/\r?\n/)) {
+    if (/[^\t ]\t/.test(line)) return 0;
+    if (/^ *\t/.test(line)) n++;
+  }
   return n;
 }
 

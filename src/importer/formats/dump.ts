@@ -125,9 +125,13 @@ function segmentRows(t: RawTable, idx: number): SourceTable {
   let best = 0;
   for (const [w, k] of counts) if (k > best || (k === best && w > W)) [W, best] = [w, k];
 
-  // Pass 2: dynamic programme over candidate boundaries.
+  // Pass 2: dynamic programme over candidate boundaries. Besides the widths, a single blank line
+  // is more likely a row end than two or more (which usually include empty paragraphs): cutting
+  // at a multi-blank candidate, or not cutting at a single-blank one, costs a little.
   const allowed = (i: number) => i === 0 || i === n || cells[i].forced || cells[i].blankBefore > 0;
   const rowCost = (w: number, first: boolean) => (w > W ? 10 * (w - W) : first ? 0 : W - w);
+  const singles = new Array<number>(n + 1).fill(0);
+  for (let i = 0; i < n; i++) singles[i + 1] = singles[i] + (i > 0 && !cells[i].forced && cells[i].blankBefore === 1 ? 1 : 0);
   const dp = new Array<number>(n + 1).fill(Infinity);
   const prev = new Array<number>(n + 1).fill(-1);
   dp[0] = 0;
@@ -137,7 +141,9 @@ function segmentRows(t: RawTable, idx: number): SourceTable {
     for (let j = i + 1; j <= Math.min(n, i + maxRow); j++) {
       if (!allowed(j)) continue;
       const first = i === 0 || cells[i].forced;
-      const c = dp[i] + rowCost(j - i, first);
+      const cutCost = j < n && !cells[j].forced && cells[j].blankBefore >= 2 ? 0.5 : 0;
+      const uncut = 0.5 * (singles[j] - singles[i + 1]);
+      const c = dp[i] + rowCost(j - i, first) + cutCost + uncut;
       if (c < dp[j]) {
         dp[j] = c;
         prev[j] = i;
