@@ -151,11 +151,11 @@ export function summaryCard(date: string, week: string, rows: SummaryRow[], noti
       type: "fields",
       fields: [
         { label: "全县", value: `完成 ${total.done} 项 · 在办 ${total.open} 项 · 逾期 ${total.overdue} 项` },
-        { label: "有逾期的单位", value: late.length ? `${late.length} 个：${late.map((r) => r.unitName).join("、")}` : "无" },
+        { label: "有逾期的单位", value: late.length ? `${late.length} 个` : "无" },
       ],
     },
   ];
-  if (late.length) blocks.push({ type: "divider" }, { type: "markdown", text: `**有逾期的单位**\n${late.map(line).join("\n")}` });
+  if (late.length) blocks.push({ type: "divider" }, { type: "markdown", text: `**有逾期的单位（逾期多的在前）**\n${late.map(line).join("\n")}` });
   if (others.length) blocks.push({ type: "divider" }, { type: "markdown", text: `**其他单位**\n${others.map(line).join("\n")}` });
   for (const n of notices) blocks.push({ type: "note", text: `⚠ ${n}` });
   blocks.push({ type: "note", text: "在办含进行中和待办；逾期为已过截止日仍未完成。发送「逾期 单位名」查看某单位明细。" });

@@ -44,8 +44,8 @@ export const settingSchemas = {
     .pipe(z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, "时间要写成 时:分，例如 08:30"))
     .transform((s) => s.padStart(5, "0"))
     .refine((s) => s >= "06:00" && s <= "20:00", "推送时间要在 06:00 到 20:00 之间"),
-  escalateAfterWorkdays: z.coerce.number().int("升级天数要是整数").min(1, "升级天数至少 1 天").max(30, "升级天数最多 30 天"),
-  reminderIntervalWorkdays: z.coerce.number().int("提醒间隔要是整数").min(1, "提醒间隔至少 1 个工作日").max(20, "提醒间隔最多 20 个工作日"),
+  escalateAfterWorkdays: z.coerce.number({ error: "升级天数要写成数字（工作日数）" }).int("升级天数要是整数").min(1, "升级天数至少 1 天").max(30, "升级天数最多 30 天"),
+  reminderIntervalWorkdays: z.coerce.number({ error: "提醒间隔要写成数字（工作日数）" }).int("提醒间隔要是整数").min(1, "提醒间隔至少 1 个工作日").max(20, "提醒间隔最多 20 个工作日"),
   progressEvery: z.enum(["week", "month", "quarter"]),
 } satisfies { [K in keyof JobSettings]: z.ZodType<JobSettings[K], any> };
 

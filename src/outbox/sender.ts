@@ -129,12 +129,15 @@ export class OutboxSender {
       const r = await this.deliver();
       total.sent += r.sent;
       total.failed += r.failed;
+      // Rows this process is sending right now (a reply) are leased: wait for them, not for their lease.
+      await this.idle();
       const waiting = await this.nextWaitMs();
       if (waiting === null || this.o.now() >= until) {
         total.retrying = waiting === null ? 0 : await this.pendingCount();
         return total;
       }
-      if (waiting > 0) await this.o.sleep(Math.min(waiting, until - this.o.now()));
+      // Poll at least every second: another instance may finish a leased row long before its lease ends.
+      if (waiting > 0) await this.o.sleep(Math.min(waiting, 1000, until - this.o.now()));
     }
   }
 

@@ -108,6 +108,7 @@ export function to(h: Harness, recipient: string): EmulatedMessage[] {
 }
 
 export function kindOf(m: EmulatedMessage): string {
+  if (m.kind === "reply") return "reply";
   const t = title(m);
   if (t.includes("每日提醒")) return "digest";
   if (t.startsWith("逾期提醒")) return "alert";
