@@ -77,5 +77,10 @@ export function unknownHeaderCells(row: SourceRow, override?: ColumnOverride): s
   return row.cells.map((c) => compact(c.text)).filter((t) => t !== "" && matchHeaderWord(t, override) === null);
 }
 
+/** Does the mapping name columns by number ("0", "#3")? */
+export function hasPositionalOverride(override?: ColumnOverride): boolean {
+  return !!override && Object.keys(override).some((k) => /^#?\d+$/.test(k));
+}
+
 /** Header texts that mark a ledger (台账) template rather than a task table. */
 export const LEDGER_HEADER_RE = /^(责任科室|单位分管领导|分管领导|责任人|完成情况|进展情况)$/;

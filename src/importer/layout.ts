@@ -38,7 +38,11 @@ function cellPositions(row: SourceRow, gridKnown: boolean): { start: number; spa
  */
 export function buildLayout(header: SourceRow, gridKnown: boolean, width: number, override?: ColumnOverride): LayoutResult {
   const texts = header.cells.map((c) => compact(c.text).replace(/[:：*＊]/g, ""));
-  const roles0 = texts.map((t) => (t === "" ? null : matchHeaderWord(t, override)));
+  const roles0 = texts.map((t, i) => {
+    if (t === "") return null;
+    const col = header.cells[i].gridCol ?? i;
+    return override?.[String(col)] ?? override?.[`#${col}`] ?? matchHeaderWord(t, override);
+  });
   const unknown = texts.filter((t, i) => t !== "" && roles0[i] === null);
   const pos = cellPositions(header, gridKnown);
   // A header cell followed by empty header cells (a merged header saved as CSV, or an unmerged

@@ -16,7 +16,7 @@ import type {
   SourceTable,
   TableReport,
 } from "./types";
-import { LEDGER_HEADER_RE, isHeaderRow, unknownHeaderCells } from "./header";
+import { LEDGER_HEADER_RE, hasPositionalOverride, isHeaderRow, unknownHeaderCells } from "./header";
 import { buildLayout, placeRow, roleOfCell, type Layout, type PlacedCell } from "./layout";
 import { fit } from "./align";
 import { CategoryTracker, type CategoryCell } from "./hierarchy";
@@ -121,6 +121,11 @@ function isFooterTable(t: SourceTable): boolean {
 
 function headerIndex(t: SourceTable, override?: ColumnOverride): number {
   for (let i = 0; i < Math.min(6, t.rows.length); i++) if (isHeaderRow(t.rows[i], override)) return i;
+  // Columns mapped by number: the header is the first row with two or more cells filled.
+  if (hasPositionalOverride(override)) {
+    const k = preambleRows(t);
+    return k < t.rows.length ? k : -1;
+  }
   return -1;
 }
 
