@@ -155,37 +155,44 @@ export async function startNode(opts: NodeOptions = {}) {
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
+  // First signal: finish what was acknowledged, then exit 0. A second signal, or 25 s (systemd sends
+  // SIGKILL after TimeoutStopSec, 90 s by default), exits at once: unfinished events are claimed in
+  // the database and a later start picks them up. Handlers are in place before start-up begins, so
+  // a signal during start-up waits for it and then shuts down the same way.
+  let started: Awaited<ReturnType<typeof startNode>> | undefined;
+  let stopping: string | undefined;
+  const shutdown = (s: NonNullable<typeof started>) => {
+    const force = setTimeout(() => {
+      console.log("shutdown: still busy after 25 s, exiting; unfinished work resumes on the next start");
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    s.close().then(
+      () => {
+        console.log("shutdown: done");
+        process.exit(0);
+      },
+      (e) => {
+        console.error(`shutdown failed: ${e?.stack ?? e}`);
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (sig: string) => {
+    if (stopping) {
+      console.log(`${sig} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = sig;
+    console.log(`${sig}: finishing in-flight work…`);
+    if (started) shutdown(started);
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
   startNode()
     .then((s) => {
-      // First signal: finish what was acknowledged, then exit 0. A second signal, or 25 s (systemd
-      // sends SIGKILL after TimeoutStopSec, 90 s by default), exits at once: unfinished events are
-      // claimed in the database and a later start picks them up.
-      let stopping = false;
-      const stop = (sig: string) => {
-        if (stopping) {
-          console.log(`${sig} again: exiting now`);
-          process.exit(1);
-        }
-        stopping = true;
-        console.log(`${sig}: finishing in-flight work…`);
-        const force = setTimeout(() => {
-          console.log("shutdown: still busy after 25 s, exiting; unfinished work resumes on the next start");
-          process.exit(1);
-        }, 25_000);
-        force.unref();
-        s.close().then(
-          () => {
-            console.log("shutdown: done");
-            process.exit(0);
-          },
-          (e) => {
-            console.error(`shutdown failed: ${e?.stack ?? e}`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on("SIGTERM", () => stop("SIGTERM"));
-      process.on("SIGINT", () => stop("SIGINT"));
+      started = s;
+      if (stopping) shutdown(s);
     })
     .catch((e) => {
       console.error(e instanceof ConfigError ? e.message : `start-up failed: ${e?.stack ?? e}`);

@@ -117,6 +117,21 @@ export function runtimeScenarios(start: () => Promise<Target>) {
       expect(t.emulator.messages.length).toBe(after);
     });
 
+    it("commands that write, arriving at the same moment, are all carried out and answered", async () => {
+      const names = ["县财政局", "县民政局", "县司法局", "县审计局", "县统计局", "县医保局"];
+      const events = names.map((n) => textMessageEvent({ openId: ADMIN.openId, chatId: P2P_ADMIN, chatType: "p2p", token: TOKEN, text: `新单位 ${n}` }));
+      const before = t.emulator.messages.length;
+      const responses = await Promise.all(events.map((e) => deliver(t, e)));
+      expect(responses.map((r) => r.status)).toEqual(names.map(() => 200));
+      const replies = (await t.emulator.waitForMessages(before + names.length, 15_000)).slice(before);
+      for (const e of events) {
+        const reply = replies.find((m) => m.parent_id === e.event.message.message_id);
+        expect(reply && textOf(reply), t.logs.slice(-20).join("\n")).toContain("已创建单位");
+      }
+      const units = await t.db.execute(`SELECT COUNT(*) AS n FROM units WHERE name IN (${names.map(() => "?").join(",")})`, names);
+      expect(Number(units.rows[0].n)).toBe(names.length);
+    });
+
     it("a card button (card.action.trigger) is answered inline with the updated card", async () => {
       const ev = cardActionEvent({ openId: LIAISON.openId, value: { command: "我的任务" }, messageId: "om_runtimecard0000000000000001", chatId: "", token: TOKEN });
       const r = await deliver(t, ev);
