@@ -319,6 +319,7 @@ function processLogical(
   let runKey = "";
   let group = 0;
   let lastWasAnnotation = false;
+  let section = "";
 
   for (const part of lt.parts) {
     const t = part.table;
@@ -328,7 +329,7 @@ function processLogical(
       opts.onRow?.();
       const text = rowText(row);
       if (text === "") continue;
-      if (text === headerKey || isHeaderRow(row, opts.columns)) {
+      if (text === headerKey || row.isHeader || isHeaderRow(row, opts.columns)) {
         repeatedHeaders++;
         continue;
       }
@@ -344,6 +345,13 @@ function processLogical(
         continue;
       }
       const placed = placeRow(row, layout, gridKnown);
+      // A single cell across (nearly) the whole width is a section heading ("一、推进决策公开"):
+      // it prefixes the categories of the rows below it.
+      const filled = placed.filter((c) => compact(c.text) !== "");
+      if (gridKnown && filled.length === 1 && filled[0].span >= Math.max(3, layout.roles.length - 1)) {
+        section = categoryText(filled[0].text);
+        continue;
+      }
       const byRole = new Map<string, PlacedCell>();
       const catCells: CategoryCell[] = [];
       for (const c of placed) {
@@ -447,7 +455,7 @@ function processLogical(
       const seq = /^\d{1,4}$/.test(seqText) ? Number(seqText) : null;
       tasks.push({
         seq,
-        category: path,
+        category: section ? [section, ...path] : path,
         requirement: reqText,
         lead: vals.lead,
         units: vals.units,
