@@ -7,8 +7,9 @@
 import type { Server } from "../server";
 
 /**
- * The scheduled jobs, runtime-neutral: given the bot and the instant, do what is due.
- * SEAM: src/jobs/ exports this (`runScheduled(server, now)`); the runtimes pass it in.
+ * The scheduled jobs, runtime-neutral: given the bot and the instant, do what is due (src/jobs
+ * `runScheduled`). The Worker passes it to every Cron Trigger; Node runs it from its own per-minute
+ * scheduler (src/jobs/cron.ts), so its sweep tick passes none unless asked.
  */
 export type ScheduledJobs = (server: Server, now: Date) => Promise<unknown>;
 

@@ -12,6 +12,7 @@ import type { ExecutionContext } from "hono";
 import { migrations } from "../../db/migrations.gen";
 import { ConfigError, loadConfig, type Config } from "../config";
 import { systemClock } from "../domain/clock";
+import { runScheduled } from "../jobs/run";
 import { buildServer, type Server } from "../server";
 import { runTick, type ScheduledJobs } from "./scheduled";
 
@@ -24,12 +25,8 @@ export interface ScheduledController {
   readonly cron: string;
 }
 
-/**
- * SEAM for the scheduled jobs: when src/jobs/ exports its runtime-neutral `runScheduled(server, now)`,
- * import it here (`const jobs: ScheduledJobs | undefined = runScheduled;`). Until then the Cron
- * Trigger recovers interrupted events and delivers the outbox.
- */
-const jobs: ScheduledJobs | undefined = undefined;
+/** The jobs (digest, alerts, summary …), runtime-neutral: they decide from `now` what is due (docs/SCHEDULING.md). */
+const jobs: ScheduledJobs = (server, now) => runScheduled(server, now, { log });
 
 interface Instance {
   server: Server;

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { Log, LogLevel, Miniflare } from "miniflare";
+import { runScheduled } from "../../src/jobs/run";
 import { migrateDatabase } from "../../src/runtime/migrate";
 import { startNode } from "../../src/runtime/node";
 import { startEmulator, type Emulator } from "../emulator/index";
@@ -46,8 +47,11 @@ export interface Target {
   emulator: Emulator;
   /** Another connection to the runtime's database, for setting up and checking. */
   db: Client;
-  /** The runtime's scheduled work: Node's sweep tick, the Worker's Cron Trigger. */
-  scheduled(): Promise<void>;
+  /**
+   * The runtime's scheduled work at instant `at`: on Node the tick (recovery, jobs, outbox) with the
+   * jobs of src/jobs, on the Worker its Cron Trigger (`scheduled` handler) with scheduledTime = at.
+   */
+  scheduled(at: Date): Promise<void>;
   logs: string[];
   close(): Promise<void>;
 }
@@ -65,8 +69,16 @@ export async function startNodeTarget(database: "file" | "sqld"): Promise<Target
     url = `file:${join(dir, "duban.db")}`;
   }
   const logs: string[] = [];
-  // A long sweep interval: the test fires the tick itself, as the Worker's test fires its Cron Trigger.
-  const node = await startNode({ env: larkEnv(emulator, url), port: 0, log: (l) => logs.push(l), sweepSeconds: 3600 });
+  // No timers: the test fires the tick itself (with the same jobs the Worker's Cron Trigger runs), as
+  // the Worker's test fires its Cron Trigger.
+  const node = await startNode({
+    env: larkEnv(emulator, url),
+    port: 0,
+    log: (l) => logs.push(l),
+    sweepSeconds: 3600,
+    scheduler: false,
+    jobs: (server, now) => runScheduled(server, now, { log: (l) => logs.push(l) }),
+  });
   const db = createClient({ url });
   return {
     name: `node+${database}`,
@@ -74,8 +86,8 @@ export async function startNodeTarget(database: "file" | "sqld"): Promise<Target
     emulator,
     db,
     logs,
-    async scheduled() {
-      await node.tick();
+    async scheduled(at) {
+      await node.tick(at);
     },
     async close() {
       await node.close();
@@ -140,7 +152,8 @@ export interface WorkerRuntime {
   mf: Miniflare;
   url: string;
   logs: string[];
-  scheduled(cron?: string): Promise<string>;
+  /** Fires the Cron Trigger as Cloudflare would, at `at`; resolves with the outcome ("ok") once its work is done. */
+  scheduled(at?: Date, cron?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -182,10 +195,10 @@ export async function startWorker(bindings: Record<string, string>, o: { inspect
     mf,
     url,
     logs,
-    async scheduled(cron = settings.crons[0] ?? "*/5 * * * *") {
+    async scheduled(at = new Date(), cron = settings.crons[0] ?? "*/5 * * * *") {
       // workerd's Fetcher.scheduled (the types come from @cloudflare/workers-types, not installed).
       const worker = (await mf.getWorker()) as unknown as { scheduled(o: { cron: string; scheduledTime: Date }): Promise<{ outcome: string }> };
-      const r = await worker.scheduled({ cron, scheduledTime: new Date() });
+      const r = await worker.scheduled({ cron, scheduledTime: at });
       return r.outcome;
     },
     close: () => mf.dispose(),
@@ -204,8 +217,8 @@ export async function startWorkerTarget(): Promise<Target> {
     emulator,
     db,
     logs: worker.logs,
-    async scheduled() {
-      const outcome = await worker.scheduled();
+    async scheduled(at) {
+      const outcome = await worker.scheduled(at);
       if (outcome !== "ok") throw new Error(`scheduled handler outcome: ${outcome}\n${worker.logs.join("\n")}`);
     },
     async close() {

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../db/client";
 import { enqueue } from "../../db/queries/outbox";
+import { createCalendar } from "../../src/domain/calendar";
+import { addDays, dateInShanghai } from "../../src/domain/dates";
 import type { EmulatedMessage } from "../emulator/index";
 import { cardActionEvent, postEvent, textMessageEvent, urlVerification, type MessageReceiveEvent } from "../helpers/lark-events";
 import { ADMIN, BOT, ENCRYPT_KEY, eventually, LIAISON, TOKEN, type Target } from "./harness";
@@ -13,6 +15,8 @@ import { ADMIN, BOT, ENCRYPT_KEY, eventually, LIAISON, TOKEN, type Target } from
 const P2P_ADMIN = "oc_runtimep2padmin000000000001";
 const P2P_LIAISON = "oc_runtimep2pliaison0000000001";
 const UNIT_GROUP = "oc_runtimegroupjiaoti000000001";
+/** 23:00 Beijing: no job is due then (they run from the push time until 21:00). */
+const NIGHT = new Date("2026-03-02T23:00:00+08:00");
 
 /** Posts a signed, encrypted event (after making its message known to the emulator, as Lark would) and returns the response. */
 async function deliver(t: Target, event: MessageReceiveEvent | ReturnType<typeof cardActionEvent>): Promise<Response> {
@@ -119,7 +123,17 @@ export function runtimeScenarios(start: () => Promise<Target>) {
 
     it("commands that write, arriving at the same moment, are all carried out and answered", async () => {
       const names = ["县财政局", "县民政局", "县司法局", "县审计局", "县统计局", "县医保局"];
-      const events = names.map((n) => textMessageEvent({ openId: ADMIN.openId, chatId: P2P_ADMIN, chatType: "p2p", token: TOKEN, text: `新单位 ${n}` }));
+      // From six groups (Lark allows 5 messages per second into one chat; the pacing is tested elsewhere).
+      const events = names.map((n, i) =>
+        textMessageEvent({
+          openId: ADMIN.openId,
+          chatId: `oc_runtimeconcurrent00000000000${i}`,
+          chatType: "group",
+          token: TOKEN,
+          text: `@_user_1 新单位 ${n}`,
+          mentions: [{ name: BOT.name, openId: BOT.openId }],
+        }),
+      );
       const before = t.emulator.messages.length;
       const responses = await Promise.all(events.map((e) => deliver(t, e)));
       expect(responses.map((r) => r.status)).toEqual(names.map(() => 200));
@@ -144,6 +158,7 @@ export function runtimeScenarios(start: () => Promise<Target>) {
 
   describe("scheduled work", () => {
     it("the scheduled handler delivers what waits in the outbox, once", async () => {
+      // 23:00 Beijing: outside the jobs' hours, so only the outbox and recovery run.
       t.emulator.addChat(UNIT_GROUP, [ADMIN.openId, LIAISON.openId]);
       const db = createDb(t.db);
       const key = `runtime-test:${t.name}:digest`;
@@ -157,7 +172,7 @@ export function runtimeScenarios(start: () => Promise<Target>) {
         content: JSON.stringify({ text: "早上好：今天没有到期的任务。" }),
       });
       const before = t.emulator.messages.length;
-      await t.scheduled();
+      await t.scheduled(NIGHT);
       const m = await nextMessage(t, before);
       expect(m.kind).toBe("send");
       expect(m.chat_id).toBe(UNIT_GROUP);
@@ -167,8 +182,40 @@ export function runtimeScenarios(start: () => Promise<Target>) {
         return r.rows[0]?.status === "sent" ? r.rows[0] : undefined;
       }, "the outbox row marked sent");
       expect(row.message_id).toBe(m.id);
-      await t.scheduled();
+      await t.scheduled(NIGHT);
       expect(t.emulator.messages.length).toBe(before + 1);
+    });
+
+    it("the morning digest goes to the unit's group once, however often the trigger fires", async () => {
+      // The next working day after today, 09:30 Beijing; a task of 县教体局 due three days later.
+      const calendar = createCalendar();
+      let day = addDays(dateInShanghai(new Date()), 1);
+      while (!calendar.isWorkday(day)) day = addDays(day, 1);
+      const morning = new Date(`${day}T09:30:00+08:00`);
+      const due = addDays(day, 3);
+
+      const bound = await askAndReply(
+        t,
+        textMessageEvent({ openId: ADMIN.openId, chatId: UNIT_GROUP, chatType: "group", token: TOKEN, text: "@_user_1 绑定 县教体局", mentions: [{ name: BOT.name, openId: BOT.openId }] }),
+      );
+      expect(textOf(bound)).toContain("县教体局");
+      const created = await askAndReply(
+        t,
+        textMessageEvent({ openId: ADMIN.openId, chatId: P2P_ADMIN, chatType: "p2p", token: TOKEN, text: `新任务 县教体局 ${due} 在政府网站公开本部门权责清单` }),
+      );
+      expect(textOf(created)).toContain("已创建任务");
+
+      const before = t.emulator.messages.length;
+      await t.scheduled(morning);
+      const digest = await nextMessage(t, before);
+      expect(digest.kind).toBe("send");
+      expect(digest.chat_id).toBe(UNIT_GROUP);
+      expect(JSON.stringify(digest.content)).toContain("权责清单");
+      // Cron Triggers fire every five minutes; each later one finds the digest done.
+      await t.scheduled(new Date(morning.getTime() + 5 * 60_000));
+      await t.scheduled(new Date(morning.getTime() + 10 * 60_000));
+      await new Promise((res) => setTimeout(res, 300));
+      expect(t.emulator.messages.slice(before).filter((m) => m.chat_id === UNIT_GROUP)).toHaveLength(1);
     });
   });
 }
