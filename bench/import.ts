@@ -13,7 +13,7 @@ import ExcelJS from "exceljs";
 import { parsePlan } from "../src/importer/index";
 
 const FIXTURES = new URL("../test/fixtures/", import.meta.url).pathname;
-const SEEDS = "/work/shared/seeds";
+const SEEDS = new URL("../test/fixtures/seeds", import.meta.url).pathname;
 const TARGET_ROWS = 1000;
 
 function median(xs: number[]): number {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parsePlan, type ParsedPlan, type ParsedTask, type ParseOptions } from "../../src/importer/index";
 
-export const SEEDS_DIR = "/work/shared/seeds";
+export const SEEDS_DIR = new URL("../fixtures/seeds/", import.meta.url).pathname;
 export const FIXTURES_DIR = new URL("../fixtures/", import.meta.url).pathname;
 
 export type Ext = "txt" | "docx" | "xlsx" | "csv";
