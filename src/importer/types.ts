@@ -143,7 +143,7 @@ export interface LeadAssignment {
 export interface TableReport {
   label: string;
   /** "tasks" | skipped reasons */
-  kind: "tasks" | "lead_list" | "ledger_template" | "footer" | "no_header" | "empty" | "continuation";
+  kind: "tasks" | "lead_list" | "ledger_template" | "footer" | "no_header" | "empty" | "continuation" | "text_box";
   headerConfidence?: number;
   columns?: { header: string; role: ColumnRole; gridCols: number[] }[];
   tasks?: number;

@@ -159,12 +159,24 @@ export function understand(doc: SourceDocument, opts: UnderstandOptions = {}): U
   let beforeFirstTask: string[] | null = null;
   const allParagraphs: string[] = [];
 
-  doc.tables.forEach((t, tableIndex) => {
-    allParagraphs.push(...t.before);
+  let pending: string[] = [];
+  doc.tables.forEach((t0, tableIndex) => {
+    // Text of a preceding one-column "text box" table counts as paragraphs before this one.
+    const t: SourceTable = pending.length ? { ...t0, before: [...pending, ...t0.before] } : t0;
+    pending = [];
+    allParagraphs.push(...t0.before);
     const caption = captionOf(t);
     const nonEmptyRows = t.rows.filter((r) => rowText(r) !== "");
     if (nonEmptyRows.length === 0) {
       reports.push({ label: t.label, kind: "empty" });
+      return;
+    }
+    const oneColumn = nonEmptyRows.length <= 3 && nonEmptyRows.every((r) => r.cells.filter((c) => compact(c.text) !== "").length <= 1);
+    if (oneColumn && !isFooterTable(t)) {
+      const lines = nonEmptyRows.flatMap((r) => r.cells.flatMap((c) => cellLines(c.text)));
+      pending = [...t.before, ...lines];
+      allParagraphs.push(...lines);
+      reports.push({ label: t.label, kind: "text_box" });
       return;
     }
     if (isFooterTable(t)) {

@@ -67,3 +67,16 @@ describe("understanding tables", () => {
     expect(without.warnings.some((w) => w.includes("--year"))).toBe(true);
   });
 });
+
+describe("text boxes", () => {
+  it("reads a one-cell table holding the title as a paragraph, not as a skipped table", async () => {
+    const body =
+      `<w:tbl>${tr(tc("附件1\n2021年某县政务公开重点工作任务分解表"))}</w:tbl>` +
+      `<w:tbl>${tr(tc("工作任务") + tc("具体要求") + tc("责任单位"))}${tr(tc("公开") + tc("公开年报。") + tc("县政府办公室"))}</w:tbl>`;
+    const plan = await parsePlan(docx(body), "t.docx");
+    expect(plan.plan).toEqual({ title: "2021年某县政务公开重点工作任务分解表", year: 2021 });
+    expect(plan.tables.map((t) => t.kind)).toEqual(["text_box", "tasks"]);
+    expect(plan.skipped).toEqual([]);
+    expect(plan.tasks).toHaveLength(1);
+  });
+});

@@ -142,7 +142,7 @@ function intVal(n: XNode | undefined, fallback: number): number {
 
 function readTable(tbl: XNode, before: string[], index: number): SourceTable {
   const rows: SourceRow[] = [];
-  rowsOf(tbl).forEach((tr, r) => {
+  rowsOf(tbl).forEach((tr) => {
     const trPr = child(tr, "w:trPr");
     const gridBefore = trPr ? intVal(child(trPr, "w:gridBefore"), 0) : 0;
     const isHeader = !!(trPr && child(trPr, "w:tblHeader") && attrs(child(trPr, "w:tblHeader")!)["w:val"] !== "0" && attrs(child(trPr, "w:tblHeader")!)["w:val"] !== "false");
@@ -160,9 +160,8 @@ function readTable(tbl: XNode, before: string[], index: number): SourceTable {
       cells.push(cell);
       col += span;
     }
-    const row: SourceRow = { cells, where: undefined };
+    const row: SourceRow = { cells };
     if (isHeader) row.isHeader = true;
-    void r;
     rows.push(row);
   });
   return { rows, before, gridKnown: true, label: `表格 ${index + 1}` };
