@@ -43,6 +43,9 @@ export async function runAlerts(deps: JobDeps, date: string, opts: JobOptions = 
     .map((a) => ({ a, workdays: cal.workdaysBetween(a.dueDate!, date) }))
     .filter((i) => i.workdays >= 1);
   const alerts = overdue.filter((i) => dueAgain(lastAlert.get(i.a.id), i.a.dueDate!));
+  if (overdue.length > alerts.length) {
+    result.notes.push(`另有 ${overdue.length - alerts.length} 项逾期任务在提醒间隔（${interval} 个工作日）内已提醒过，今天不重复`);
+  }
   const escalations: EscalationItem[] = overdue
     .filter((i) => i.workdays >= escalateAfter && dueAgain(lastEscalation.get(i.a.id), i.a.dueDate!))
     .map((i) => ({ ...i, unitName: unitName(w, i.a.unitId) }));
