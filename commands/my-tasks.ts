@@ -1,8 +1,9 @@
-import { openAssignmentsOfUnit } from "../db/queries/tasks";
+import { openCounts } from "../db/queries/tasks";
 import { defineCommand } from "../src/bot/command";
 import { actingUnit } from "../src/bot/lookup";
 import { card } from "../src/bot/reply";
-import { isOverdue, pagedList, splitPage } from "../src/bot/task-list";
+import { splitPage } from "../src/bot/task-list";
+import { unitPage } from "../src/bot/unit-list";
 
 export default defineCommand({
   name: "my-tasks",
@@ -15,13 +16,15 @@ export default defineCommand({
   async handler(ctx) {
     const { rest, page } = splitPage(ctx.args, ctx.page);
     const unit = await actingUnit(ctx, rest);
-    const rows = await openAssignmentsOfUnit(ctx.db, unit.id);
-    if (!rows.length) return card(`${unit.name} · 我的任务`, "green", [{ type: "markdown", text: "本单位目前没有未完成的任务。" }]);
-    const overdue = rows.filter((r) => isOverdue(r, ctx.today)).length;
     const suffix = rest ? ` ${unit.name}` : "";
-    return card(`${unit.name} · 未完成任务 ${rows.length} 项`, overdue ? "red" : "blue", [
+    const [{ overdue }, list] = await Promise.all([
+      openCounts(ctx.db, unit.id, ctx.today),
+      unitPage(ctx, unit, {}, page, (p) => `我的任务${suffix} 第${p}页`),
+    ]);
+    if (!list.total) return card(`${unit.name} · 我的任务`, "green", [{ type: "markdown", text: "本单位目前没有未完成的任务。" }]);
+    return card(`${unit.name} · 未完成任务 ${list.total} 项`, overdue ? "red" : "blue", [
       ...(overdue ? [{ type: "markdown" as const, text: `其中 **${overdue} 项已逾期**，请尽快办理。` }] : []),
-      ...pagedList(rows, page, ctx.today, (p) => `我的任务${suffix} 第${p}页`),
+      ...list.blocks,
       { type: "note", text: "发送「任务 编号」看详情，「进展 编号 内容」报进展，「完成 编号 说明或链接」报完成。" },
     ]);
   },

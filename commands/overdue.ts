@@ -1,8 +1,8 @@
-import { openAssignmentsOfUnit } from "../db/queries/tasks";
 import { defineCommand } from "../src/bot/command";
 import { actingUnit } from "../src/bot/lookup";
 import { card } from "../src/bot/reply";
-import { isOverdue, pagedList, splitPage } from "../src/bot/task-list";
+import { splitPage } from "../src/bot/task-list";
+import { unitPage } from "../src/bot/unit-list";
 
 export default defineCommand({
   name: "overdue",
@@ -15,11 +15,11 @@ export default defineCommand({
   async handler(ctx) {
     const { rest, page } = splitPage(ctx.args, ctx.page);
     const unit = await actingUnit(ctx, rest);
-    const rows = (await openAssignmentsOfUnit(ctx.db, unit.id)).filter((r) => isOverdue(r, ctx.today));
-    if (!rows.length) return card(`${unit.name} · 逾期`, "green", [{ type: "markdown", text: "本单位没有逾期任务。" }]);
     const suffix = rest ? ` ${unit.name}` : "";
-    return card(`${unit.name} · 逾期 ${rows.length} 项`, "red", [
-      ...pagedList(rows, page, ctx.today, (p) => `逾期${suffix} 第${p}页`),
+    const list = await unitPage(ctx, unit, { dueBefore: ctx.today }, page, (p) => `逾期${suffix} 第${p}页`);
+    if (!list.total) return card(`${unit.name} · 逾期`, "green", [{ type: "markdown", text: "本单位没有逾期任务。" }]);
+    return card(`${unit.name} · 逾期 ${list.total} 项`, "red", [
+      ...list.blocks,
       { type: "note", text: "办完后发送「完成 编号 说明或链接」；需要延期请联系管理员。" },
     ]);
   },

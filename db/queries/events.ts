@@ -20,7 +20,11 @@ export async function claimEvent(db: Tx, eventId: string, payload: string, now: 
 }
 
 export async function markEventDone(tx: Tx, eventId: string): Promise<void> {
-  await tx.update(processedEvents).set({ status: "done", payload: null }).where(eq(processedEvents.eventId, eventId));
+  await markEventDoneQuery(tx, eventId);
+}
+
+export function markEventDoneQuery(db: Tx, eventId: string) {
+  return db.update(processedEvents).set({ status: "done", payload: null }).where(eq(processedEvents.eventId, eventId));
 }
 
 /** Events whose processing was interrupted (crash, restart): their lease has run out. */

@@ -8,8 +8,13 @@ export type NewOutboxRow = Pick<OutboxRow, "key" | "kind" | "target" | "receiveI
 
 /** Writes a message to send. A key already present is left alone: that is what makes a repeat harmless. */
 export async function enqueue(tx: Tx, row: NewOutboxRow): Promise<boolean> {
-  const r = await tx.insert(outbox).values(row).onConflictDoNothing().returning({ key: outbox.key });
+  const r = await enqueueQuery(tx, row).returning({ key: outbox.key });
   return r.length > 0;
+}
+
+/** The same insert as a statement, for a batch that commits it together with other writes. */
+export function enqueueQuery(db: Tx, row: NewOutboxRow) {
+  return db.insert(outbox).values(row).onConflictDoNothing();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Tx } from "../client";
 import { assignments, plans, progressNotes, tasks, units } from "../schema";
 
@@ -35,9 +35,37 @@ export interface UnitAssignmentRow {
   role: "lead" | "responsible";
 }
 
-/** The unit's open assignments: dated ones first by due date, undated ones after. */
-export async function openAssignmentsOfUnit(db: Tx, unitId: number): Promise<UnitAssignmentRow[]> {
-  return db
+export interface OpenFilter {
+  /** Due on or after / on or before these dates (YYYY-MM-DD). */
+  dueFrom?: string;
+  dueTo?: string;
+  /** Due strictly before this date: overdue on that day. */
+  dueBefore?: string;
+}
+
+function openWhere(unitId: number, f: OpenFilter) {
+  return and(
+    eq(assignments.unitId, unitId),
+    ne(assignments.status, "done"),
+    isNull(tasks.removedAt),
+    f.dueFrom ? gte(assignments.dueDate, f.dueFrom) : undefined,
+    f.dueTo ? lte(assignments.dueDate, f.dueTo) : undefined,
+    f.dueBefore ? lt(assignments.dueDate, f.dueBefore) : undefined,
+  );
+}
+
+/**
+ * One page of the unit's open assignments, dated ones first by due date, undated ones after, and
+ * how many there are in all. Paging happens in SQL: a unit with hundreds of open tasks costs a page.
+ */
+export async function openAssignmentsPage(
+  db: Tx,
+  unitId: number,
+  filter: OpenFilter,
+  offset: number,
+  limit: number,
+): Promise<{ rows: UnitAssignmentRow[]; total: number }> {
+  const rows = await db
     .select({
       assignmentId: assignments.id,
       taskId: tasks.id,
@@ -48,11 +76,36 @@ export async function openAssignmentsOfUnit(db: Tx, unitId: number): Promise<Uni
       status: assignments.status,
       dueDate: assignments.dueDate,
       role: assignments.role,
+      total: sql<number>`count(*) over ()`,
     })
     .from(assignments)
     .innerJoin(tasks, eq(tasks.id, assignments.taskId))
-    .where(and(eq(assignments.unitId, unitId), ne(assignments.status, "done"), isNull(tasks.removedAt)))
-    .orderBy(sql`${assignments.dueDate} IS NULL`, asc(assignments.dueDate), asc(tasks.id), asc(assignments.instance));
+    .where(openWhere(unitId, filter))
+    .orderBy(sql`${assignments.dueDate} IS NULL`, asc(assignments.dueDate), asc(tasks.id), asc(assignments.instance))
+    .limit(limit)
+    .offset(offset);
+  if (!rows.length && offset > 0) {
+    const [{ n }] = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(assignments)
+      .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+      .where(openWhere(unitId, filter));
+    return { rows: [], total: Number(n) };
+  }
+  return { rows: rows.map(({ total: _t, ...r }) => r), total: rows.length ? Number(rows[0].total) : 0 };
+}
+
+/** How many open assignments the unit has, and how many of them are overdue on `today`. */
+export async function openCounts(db: Tx, unitId: number, today: string): Promise<{ open: number; overdue: number }> {
+  const [r] = await db
+    .select({
+      open: sql<number>`count(*)`,
+      overdue: sql<number>`coalesce(sum(${assignments.dueDate} < ${today}), 0)`,
+    })
+    .from(assignments)
+    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+    .where(openWhere(unitId, {}));
+  return { open: Number(r.open), overdue: Number(r.overdue) };
 }
 
 export interface AssignmentWithUnit extends Assignment {

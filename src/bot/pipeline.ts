@@ -3,9 +3,9 @@
  * claim (dedupe) → who is speaking → which command → authorise → run → reply through the outbox.
  */
 import type { Db, Tx } from "../../db/client";
-import { abandonedEvents, claimEvent, markEventDone } from "../../db/queries/events";
+import { abandonedEvents, claimEvent, markEventDone, markEventDoneQuery } from "../../db/queries/events";
 import { getBinding, getMember } from "../../db/queries/members";
-import { enqueue } from "../../db/queries/outbox";
+import { enqueue, enqueueQuery } from "../../db/queries/outbox";
 import { getUnit } from "../../db/queries/units";
 import type { WorkCalendar } from "../domain/calendar";
 import type { Clock } from "../domain/clock";
@@ -16,6 +16,7 @@ import type { Messenger } from "../lark/messenger";
 import type { OutboxSender } from "../outbox/sender";
 import type { Command, CommandContext } from "./command";
 import { INTERNAL_ERROR_TEXT, UserError } from "./errors";
+import { Gate } from "./gate";
 import { splitMentions } from "./mentions";
 import type { Reply } from "./reply";
 import { refuse, unknownCommand } from "./refusals";
@@ -31,6 +32,8 @@ export interface BotDeps {
   adminOpenIds: string[];
   botOpenId?: string;
   log?: (line: string) => void;
+  /** Events worked on at once (the rest wait their turn, acknowledged already). */
+  concurrency?: number;
 }
 
 /** How long one worker holds an event before another may take it over (a crash mid-way). */
@@ -51,6 +54,7 @@ interface Incoming {
 
 export function createBot(deps: BotDeps) {
   const log = deps.log ?? (() => {});
+  const gate = new Gate(deps.concurrency ?? 4);
 
   /** Reads an im.message.receive_v1 event into what the commands need; undefined = not for us. */
   function readMessage(env: EnvelopeV2): Incoming | undefined {
@@ -159,13 +163,17 @@ export function createBot(deps: BotDeps) {
       return;
     }
     const key = `reply:${env.header.event_id}`;
-    const persist = async (tx: Tx, reply: Reply) => {
+    const row = (reply: Reply) => {
       const msg = toMessage(reply);
-      await enqueue(tx, { key, kind: "reply", target: "reply", receiveId: inc.messageId, paceKey: inc.chatId, msgType: msg.msgType, content: msg.content });
+      return { key, kind: "reply", target: "reply", receiveId: inc.messageId, paceKey: inc.chatId, msgType: msg.msgType, content: msg.content };
+    };
+    const persist = async (tx: Tx, reply: Reply) => {
+      await enqueue(tx, row(reply));
       await markEventDone(tx, env.header.event_id);
     };
     const { reply, persisted } = await answer(inc, persist);
-    if (!persisted) await deps.db.transaction((tx) => persist(tx, reply));
+    // Reads commit their reply in one batch: a single short write, not a transaction held across awaits.
+    if (!persisted) await deps.db.batch([enqueueQuery(deps.db, row(reply)), markEventDoneQuery(deps.db, env.header.event_id)]);
     await deps.sender.deliver([key]);
   }
 
@@ -177,12 +185,14 @@ export function createBot(deps: BotDeps) {
 
     /** The work after the acknowledgement. */
     async process(env: EnvelopeV2): Promise<void> {
-      try {
-        if (env.header.event_type === "im.message.receive_v1") await processMessage(env);
-        else await markEventDone(deps.db, env.header.event_id);
-      } catch (e) {
-        log(`event ${env.header.event_id} failed: ${(e as Error).stack ?? e}`);
-      }
+      await gate.run(async () => {
+        try {
+          if (env.header.event_type === "im.message.receive_v1") await processMessage(env);
+          else await markEventDone(deps.db, env.header.event_id);
+        } catch (e) {
+          log(`event ${env.header.event_id} failed: ${(e as Error).stack ?? e}`);
+        }
+      });
     },
 
     /** Card buttons: answered inline within Lark's 3 s, by updating the card the button was on. */

@@ -29,19 +29,25 @@ export function assignmentLine(a: UnitAssignmentRow, today: string): string {
   return `**#${a.taskId}** ${shortTitle(a.requirement)}${period}\n　${dueLabel(a.dueDate, today, a.deadlineText)} · ${STATUS_CN[a.status]}`;
 }
 
-/** One page of lines plus the buttons to the neighbouring pages. */
+/** Which rows a page holds; a page past the end shows the last one. */
+export function pageWindow(page: number, total: number): { page: number; pages: number; offset: number } {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const p = Math.min(Math.max(1, page), pages);
+  return { page: p, pages, offset: (p - 1) * PAGE_SIZE };
+}
+
+/** A page of lines plus the buttons to the neighbouring pages. */
 export function pagedList(
   rows: UnitAssignmentRow[],
   page: number,
+  total: number,
   today: string,
   commandForPage: (p: number) => string,
 ): Block[] {
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const p = Math.min(Math.max(1, page), pages);
-  const slice = rows.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE);
-  const blocks: Block[] = [{ type: "markdown", text: slice.map((r) => assignmentLine(r, today)).join("\n") }];
+  const { pages, page: p } = pageWindow(page, total);
+  const blocks: Block[] = [{ type: "markdown", text: rows.map((r) => assignmentLine(r, today)).join("\n") }];
   if (pages > 1) {
-    blocks.push({ type: "note", text: `第 ${p}/${pages} 页，共 ${rows.length} 项` });
+    blocks.push({ type: "note", text: `第 ${p}/${pages} 页，共 ${total} 项` });
     const buttons = [];
     if (p > 1) buttons.push({ label: "上一页", command: commandForPage(p - 1) });
     if (p < pages) buttons.push({ label: "下一页", command: commandForPage(p + 1), primary: true });

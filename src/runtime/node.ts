@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createClient } from "@libsql/client";
 import { migrate } from "../../db/migrate";
+import { serialWrites } from "../../db/serial-writes";
 import { ConfigError, loadConfig } from "../config";
 import { systemClock, type Clock } from "../domain/clock";
 import { todayIn } from "../domain/dates";
@@ -46,11 +47,13 @@ export async function startNode(opts: NodeOptions = {}) {
     const path = config.DATABASE_URL.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(path.startsWith("//") ? fileURLToPath(config.DATABASE_URL) : path), { recursive: true });
   }
-  const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
-  if (config.DATABASE_URL.startsWith("file:")) {
-    // WAL lets readers go on while one write commits; the busy timeout queues writers instead of failing.
+  const embedded = config.DATABASE_URL.startsWith("file:");
+  // The busy timeout covers other processes sharing the file; in this process writes queue (serialWrites).
+  const raw = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, ...(embedded ? { timeout: 5000 } : {}) });
+  const client = embedded ? serialWrites(raw) : raw;
+  if (embedded) {
+    // WAL lets readers go on while one write commits (persistent in the file).
     await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
   }
   await client.execute("PRAGMA foreign_keys = ON");
   const { applied } = await migrate(client);
