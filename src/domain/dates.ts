@@ -6,12 +6,19 @@
  * UTC midnights of the date's own numbers, never in the process's local time zone (Workers run
  * in UTC, developer machines may not).
  */
+import dayjs from "dayjs";
+import isoWeek from "dayjs/plugin/isoWeek.js";
+import utc from "dayjs/plugin/utc.js";
 import type { Clock } from "./clock";
+
+// dayjs in UTC mode on the date's own numbers: no process time zone, and none of the open bugs of
+// its tz() plugin with startOf/endOf (dayjs #1573, #2290, #2467).
+dayjs.extend(utc);
+dayjs.extend(isoWeek);
 
 /** Asia/Shanghai offset from UTC, in minutes (fixed, no DST). */
 export const SHANGHAI_OFFSET_MINUTES = 8 * 60;
 
-const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const WEEKDAYS_CN = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"] as const;
 
@@ -47,15 +54,12 @@ export function parseDate(date: string): DateParts {
   return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) };
 }
 
-function toUtcMs(date: string): number {
-  const { year, month, day } = parseDate(date);
-  return Date.UTC(year, month - 1, day);
+function day(date: string): dayjs.Dayjs {
+  parseDate(date); // validates
+  return dayjs.utc(date, "YYYY-MM-DD");
 }
 
-function fromUtcMs(ms: number): string {
-  const d = new Date(ms);
-  return toDateString(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
-}
+const FORMAT = "YYYY-MM-DD";
 
 /** The business date (Asia/Shanghai) at the clock's current instant. */
 export function todayIn(clock: Clock): string {
@@ -64,24 +68,23 @@ export function todayIn(clock: Clock): string {
 
 /** The Asia/Shanghai calendar date of an instant. */
 export function dateInShanghai(instant: Date): string {
-  const ms = instant.getTime();
-  if (Number.isNaN(ms)) throw new RangeError("invalid instant");
-  return fromUtcMs(ms + SHANGHAI_OFFSET_MINUTES * 60_000);
+  if (Number.isNaN(instant.getTime())) throw new RangeError("invalid instant");
+  return dayjs(instant).utcOffset(SHANGHAI_OFFSET_MINUTES).format(FORMAT);
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return dayjs.utc(toDateString(year, month, 1), FORMAT).daysInMonth();
 }
 
 /** `date` moved by `n` calendar days (n may be negative). */
 export function addDays(date: string, n: number): string {
   if (!Number.isInteger(n)) throw new RangeError(`addDays: n must be an integer, got ${n}`);
-  return fromUtcMs(toUtcMs(date) + n * DAY_MS);
+  return day(date).add(n, "day").format(FORMAT);
 }
 
 /** Whole calendar days from `b` to `a`, i.e. `a − b` (like dayjs `a.diff(b, "day")`). */
 export function diffDays(a: string, b: string): number {
-  return Math.round((toUtcMs(a) - toUtcMs(b)) / DAY_MS);
+  return day(a).diff(day(b), "day");
 }
 
 /** -1, 0 or 1; `YYYY-MM-DD` strings also compare correctly as strings. */
@@ -91,7 +94,7 @@ export function compareDates(a: string, b: string): number {
 
 /** 0 = Sunday … 6 = Saturday. */
 export function dayOfWeek(date: string): number {
-  return new Date(toUtcMs(date)).getUTCDay();
+  return day(date).day();
 }
 
 /** Monday and Sunday of the (Monday-first, as in China) week containing `date`. */
@@ -125,9 +128,6 @@ export function weekdayCn(date: string): string {
 
 /** ISO-8601 week key "2022-W05" (weeks start on Monday; week 1 contains the year's first Thursday). */
 export function isoWeekKey(date: string): string {
-  const dow = dayOfWeek(date) || 7;
-  const thursday = addDays(date, 4 - dow);
-  const { year } = parseDate(thursday);
-  const week = Math.floor(diffDays(thursday, toDateString(year, 1, 1)) / 7) + 1;
-  return `${year}-W${pad2(week)}`;
+  const d = day(date);
+  return `${d.isoWeekYear()}-W${pad2(d.isoWeek())}`;
 }
