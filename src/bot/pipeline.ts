@@ -52,6 +52,15 @@ interface Incoming {
   page: number;
 }
 
+/**
+ * What makes two deliveries "the same": the event_id, and for messages the message_id too — Lark's
+ * im.message.receive_v1 page says a message may arrive again under a new event_id.
+ */
+export function dedupeKey(env: EnvelopeV2): string {
+  const id = env.header.event_type === "im.message.receive_v1" ? (env.event as { message?: { message_id?: unknown } }).message?.message_id : undefined;
+  return typeof id === "string" && id ? `om:${id}` : env.header.event_id;
+}
+
 export function createBot(deps: BotDeps) {
   const log = deps.log ?? (() => {});
   const gate = new Gate(deps.concurrency ?? 4);
@@ -159,28 +168,28 @@ export function createBot(deps: BotDeps) {
   async function processMessage(env: EnvelopeV2): Promise<void> {
     const inc = readMessage(env);
     if (!inc) {
-      await markEventDone(deps.db, env.header.event_id);
+      await markEventDone(deps.db, dedupeKey(env));
       return;
     }
-    const key = `reply:${env.header.event_id}`;
+    const key = `reply:${dedupeKey(env)}`;
     const row = (reply: Reply) => {
       const msg = toMessage(reply);
       return { key, kind: "reply", target: "reply", receiveId: inc.messageId, paceKey: inc.chatId, msgType: msg.msgType, content: msg.content };
     };
     const persist = async (tx: Tx, reply: Reply) => {
       await enqueue(tx, row(reply));
-      await markEventDone(tx, env.header.event_id);
+      await markEventDone(tx, dedupeKey(env));
     };
     const { reply, persisted } = await answer(inc, persist);
     // Reads commit their reply in one batch: a single short write, not a transaction held across awaits.
-    if (!persisted) await deps.db.batch([enqueueQuery(deps.db, row(reply)), markEventDoneQuery(deps.db, env.header.event_id)]);
+    if (!persisted) await deps.db.batch([enqueueQuery(deps.db, row(reply)), markEventDoneQuery(deps.db, dedupeKey(env))]);
     await deps.sender.deliver([key]);
   }
 
   return {
     /** Records the event durably; false means a duplicate delivery, to be acknowledged and dropped. */
     async accept(env: EnvelopeV2): Promise<boolean> {
-      return claimEvent(deps.db, env.header.event_id, JSON.stringify(env), deps.clock.now().getTime(), EVENT_LEASE_MS);
+      return claimEvent(deps.db, dedupeKey(env), JSON.stringify(env), deps.clock.now().getTime(), EVENT_LEASE_MS);
     },
 
     /** The work after the acknowledgement. */
@@ -188,7 +197,7 @@ export function createBot(deps: BotDeps) {
       await gate.run(async () => {
         try {
           if (env.header.event_type === "im.message.receive_v1") await processMessage(env);
-          else await markEventDone(deps.db, env.header.event_id);
+          else await markEventDone(deps.db, dedupeKey(env));
         } catch (e) {
           log(`event ${env.header.event_id} failed: ${(e as Error).stack ?? e}`);
         }

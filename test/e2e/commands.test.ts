@@ -241,4 +241,19 @@ describe("at-least-once delivery", () => {
   });
 });
 
+describe("the same message under a new event_id", () => {
+  it("is one message: Lark's receive_v1 page says to de-duplicate messages by message_id", async () => {
+    const first = h.event("进展 1 换了事件编号的重复推送", { as: ZHANG, eventId: "ev_first", messageId: "om_same_message" });
+    const again = h.event("进展 1 换了事件编号的重复推送", { as: ZHANG, eventId: "ev_second", messageId: "om_same_message" });
+    h.emulator.ingestEvent(first);
+    const before = h.emulator.messages.length;
+    expect((await h.post(first)).status).toBe(200);
+    await h.emulator.waitForMessages(before + 1);
+    expect((await h.post(again)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.emulator.messages.length).toBe(before + 1);
+    expect(await count("SELECT COUNT(*) FROM progress_notes WHERE text = '换了事件编号的重复推送'")).toBe(1);
+  });
+});
+
 void ADMIN;
