@@ -123,3 +123,30 @@ describe("size limit", () => {
     expect(await rows("processed_events")).toBe(before);
   });
 });
+
+// An app configured without an Encrypt Key: plain JSON, no signature, the token alone.
+describe("without an encrypt key", () => {
+  let plain: Harness;
+  beforeAll(async () => {
+    plain = await startHarness({ env: { LARK_ENCRYPT_KEY: "" } });
+  });
+  afterAll(() => plain?.close());
+
+  it("answers the plain challenge", async () => {
+    const res = await plain.post(urlVerification({ challenge: "plain-challenge-1", token: TOKEN }), { encryptKey: undefined });
+    expect(await res.json()).toEqual({ challenge: "plain-challenge-1" });
+  });
+
+  it("carries out a plain event with the right token and refuses the wrong one", async () => {
+    const ev = plain.event("新单位 县统计局");
+    plain.emulator.ingestEvent(ev);
+    expect((await plain.post(ev, { encryptKey: undefined, token: "wrong" })).status).toBe(403);
+    expect((await plain.post(ev, { encryptKey: undefined })).status).toBe(200);
+    const [reply] = await plain.emulator.waitForMessages(1);
+    expect(reply.content.text).toContain("已创建单位「县统计局」");
+  });
+
+  it("refuses an encrypted body it has no key for", async () => {
+    expect((await plain.post(plain.event("单位"), { encryptKey: "some-key", sign: false })).status).toBe(400);
+  });
+});
