@@ -42,5 +42,16 @@ export const migrations = [
       "CREATE TABLE `job_runs` (\n\t`job` text NOT NULL,\n\t`period` text NOT NULL,\n\t`status` text NOT NULL,\n\t`lease_until` integer DEFAULT 0 NOT NULL,\n\t`started_at` integer NOT NULL,\n\t`finished_at` integer,\n\t`detail` text DEFAULT '{}' NOT NULL,\n\tPRIMARY KEY(`job`, `period`)\n);",
       "CREATE TABLE `reminders` (\n\t`assignment_id` integer NOT NULL,\n\t`kind` text NOT NULL,\n\t`business_date` text NOT NULL,\n\t`at` integer NOT NULL,\n\tPRIMARY KEY(`assignment_id`, `kind`, `business_date`),\n\tFOREIGN KEY (`assignment_id`) REFERENCES `assignments`(`id`) ON UPDATE no action ON DELETE cascade\n);"
     ]
+  },
+  {
+    "tag": "0002_import_flow",
+    "folderMillis": 1795613332818,
+    "hash": "2674f17023c1421d11bd4249d5824e29d6047bca8024d0062bcb548fe6eccf76",
+    "sql": [
+      "ALTER TABLE `import_drafts` ADD `decided_at` integer;",
+      "ALTER TABLE `import_drafts` ADD `plan_id` integer;",
+      "ALTER TABLE `import_drafts` ADD `result` text;",
+      "ALTER TABLE `tasks` ADD `unit_refs` text DEFAULT '[]' NOT NULL;"
+    ]
   }
 ] as const;

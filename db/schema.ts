@@ -91,6 +91,12 @@ export const tasks = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
     removedAt: integer("removed_at"),
+    /**
+     * JSON: the unit references of the imported table row as written ({text, kind, role}) with the unit
+     * ids each resolved to when it was imported. A re-import compares against it, so that it changes
+     * only the assignments the table made (an admin's own 指派 is left alone).
+     */
+    unitRefs: text("unit_refs").notNull().default("[]"),
   },
   (t) => [index("tasks_plan").on(t.planId), index("tasks_content").on(t.planId, t.contentKey)],
 );
@@ -221,6 +227,12 @@ export const importDrafts = sqliteTable("import_drafts", {
   parsed: text("parsed").notNull(),
   status: text("status", { enum: ["preview", "imported", "discarded"] }).notNull().default("preview"),
   createdAt: integer("created_at").notNull().default(now),
+  /** When it was confirmed or discarded. */
+  decidedAt: integer("decided_at"),
+  /** The plan it was written into. */
+  planId: integer("plan_id"),
+  /** JSON: what the import changed (added / updated / removed / unchanged …), shown on a second 确认导入. */
+  result: text("result"),
 });
 
 /**
