@@ -197,31 +197,33 @@ export class OutboxSender {
       await retryLater(this.db, row.key, row.attempts, held, row.lastError ?? "held: recipient rate limit");
       return "retrying";
     }
-    await this.o.pacer.take(recipient);
+    const booking = await this.o.pacer.take(recipient);
     // The call must finish inside our lease, or another instance could take the row meanwhile.
     const now = this.o.now();
     if (row.leaseUntil - now < this.o.callMs) {
       const until = now + Math.max(this.o.leaseMs, this.o.callMs + 5_000);
       if (!(await renewLease(this.db, row.key, row.leaseUntil, until))) {
+        this.o.pacer.release(booking);
         this.o.log?.(`outbox: ${row.key} was taken over by another sender; leaving it`);
         return "skipped";
       }
       row.leaseUntil = until;
     }
+    let messageId: string;
     try {
-      const { messageId } = await this.messenger.send({
+      ({ messageId } = await this.messenger.send({
         target: row.target as "chat_id",
         receiveId: row.receiveId,
         msgType: row.msgType,
         content: row.content,
         uuid: await uuidFor(row.key),
-      });
-      await markSent(this.db, row.key, messageId, this.o.now());
-      return "sent";
+      }));
+      this.o.pacer.done(booking);
     } catch (e) {
       const err = e instanceof LarkError ? e : new LarkError("retryable", (e as Error).message ?? String(e));
       const at = this.o.now();
       if (err.kind === "rate_limit") {
+        this.o.pacer.release(booking);
         if (err.code === 230020) {
           // The IM limit of one chat or user: hold that recipient only (a second when Lark gives no reset).
           const until = at + (err.retryAfterMs ?? 1000);
@@ -234,6 +236,7 @@ export class OutboxSender {
         }
         return "retrying";
       }
+      this.o.pacer.done(booking, at);
       const attempts = row.attempts + 1;
       if (err.kind === "permanent" || attempts >= this.o.maxAttempts) {
         await markFailed(this.db, row.key, attempts, err.message);
@@ -244,6 +247,8 @@ export class OutboxSender {
       await retryLater(this.db, row.key, attempts, at + this.backoff(attempts), err.message);
       return "retrying";
     }
+    await markSent(this.db, row.key, messageId, this.o.now());
+    return "sent";
   }
 
   /** Exponential backoff with jitter (half fixed, half random), capped. */

@@ -1,0 +1,99 @@
+/** The pacer on a virtual clock: windows, requests in flight, refusals given back, coalesced holds. */
+import { describe, expect, it } from "vitest";
+import { Pacer } from "../../src/outbox/pacer";
+
+function virtual() {
+  let t = 0;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    set: (x: number) => (t = x),
+    sleeps,
+  };
+}
+
+describe("pacer", () => {
+  it("lets 50 through per second for the app and 5 per second per chat", async () => {
+    const c = virtual();
+    const p = new Pacer(undefined, c.now, c.sleep, 0);
+    for (let i = 0; i < 50; i++) p.done(await p.take(`oc_${i}`));
+    expect(c.now()).toBe(0);
+    p.done(await p.take("oc_x"));
+    expect(c.now()).toBe(1000);
+    const d = virtual();
+    const q = new Pacer(undefined, d.now, d.sleep, 0);
+    for (let i = 0; i < 5; i++) q.done(await q.take("oc_same"));
+    q.done(await q.take("oc_same"));
+    expect(d.now()).toBe(1000);
+  });
+
+  it("counts a request still in flight as now, and from its answer on when it comes back late", async () => {
+    const c = virtual();
+    const p = new Pacer(undefined, c.now, c.sleep, 0);
+    const open = [];
+    for (let i = 0; i < 50; i++) open.push(await p.take(`oc_${i}`));
+    // All 50 answered only at 300 ms (a slow token fetch).
+    c.set(300);
+    for (const b of open) p.done(b, 300);
+    p.done(await p.take("oc_next"));
+    // The window runs from the answers, not from the bookings at 0.
+    expect(c.now()).toBe(1300);
+  });
+
+  it("waits for an answer when the window is full of requests in flight", async () => {
+    let t = 0;
+    let polls = 0;
+    let onPoll = () => {};
+    const p = new Pacer(
+      { perSecond: 2, perMinute: 100, perRecipientPerSecond: 5 },
+      () => t,
+      async (ms) => {
+        polls++;
+        t += ms;
+        onPoll();
+      },
+      0,
+    );
+    const a = await p.take("oc_a");
+    await p.take("oc_b");
+    // Both still in flight: the pacer polls; the first answer comes at 40 ms.
+    onPoll = () => {
+      if (t >= 40) {
+        p.done(a, 40);
+        onPoll = () => {};
+      }
+    };
+    await p.take("oc_c");
+    expect(polls).toBeGreaterThan(1);
+    expect(t).toBe(1040);
+  });
+
+  it("gives back a booking Lark refused", async () => {
+    const c = virtual();
+    const p = new Pacer(undefined, c.now, c.sleep, 0);
+    const bookings = [];
+    for (let i = 0; i < 50; i++) bookings.push(await p.take(`oc_${i}`));
+    for (const b of bookings.slice(1)) p.done(b);
+    p.release(bookings[0]);
+    p.done(await p.take("oc_again"));
+    expect(c.now()).toBe(0);
+  });
+
+  it("coalesces holds: several 429s hold until the latest reset, not the sum", async () => {
+    const c = virtual();
+    const p = new Pacer(undefined, c.now, c.sleep, 0);
+    p.pauseUntil(1000);
+    p.pauseUntil(500);
+    p.pauseUntil(2000);
+    p.done(await p.take("oc_a"));
+    expect(c.now()).toBe(2000);
+    p.pauseRecipient("oc_b", 3000);
+    p.done(await p.take("oc_c"));
+    expect(c.now()).toBe(2000);
+    expect(p.recipientHeldUntil("oc_b")).toBe(3000);
+  });
+});
