@@ -11,6 +11,8 @@ import { failureReportCard } from "./cards";
 import { adminRecipients, enqueuePlanned, plan } from "./plan";
 
 export async function reportFailures(db: Db, now: number): Promise<string[]> {
+  // Most of the time there is nothing to report: find that out without taking the write lock.
+  if (!(await unreportedFailures(db, 1)).length) return [];
   return db.transaction(async (tx) => {
     const failed = await unreportedFailures(tx);
     if (!failed.length) return [];
