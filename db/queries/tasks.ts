@@ -43,11 +43,19 @@ export interface OpenFilter {
   dueBefore?: string;
 }
 
+/**
+ * The undated row ("" instance) of a recurring or event-triggered task stands for the duty, not for
+ * work owed now: its periods and registered events have rows of their own (src/jobs/schedule.ts).
+ */
+const isStandingDuty = sql`(${assignments.instance} = '' AND ${tasks.deadline} IS NOT NULL AND EXISTS (
+  SELECT 1 FROM json_tree(${tasks.deadline}) WHERE (key = 'every' AND value IS NOT NULL) OR (key = 'kind' AND value = 'event_relative')))`;
+
 function openWhere(unitId: number, f: OpenFilter) {
   return and(
     eq(assignments.unitId, unitId),
     ne(assignments.status, "done"),
     isNull(tasks.removedAt),
+    sql`NOT ${isStandingDuty}`,
     f.dueFrom ? gte(assignments.dueDate, f.dueFrom) : undefined,
     f.dueTo ? lte(assignments.dueDate, f.dueTo) : undefined,
     f.dueBefore ? lt(assignments.dueDate, f.dueBefore) : undefined,
@@ -95,17 +103,24 @@ export async function openAssignmentsPage(
   return { rows: rows.map(({ total: _t, ...r }) => r), total: rows.length ? Number(rows[0].total) : 0 };
 }
 
-/** How many open assignments the unit has, and how many of them are overdue on `today`. */
-export async function openCounts(db: Tx, unitId: number, today: string): Promise<{ open: number; overdue: number }> {
-  const [r] = await db
-    .select({
-      open: sql<number>`count(*)`,
-      overdue: sql<number>`coalesce(sum(${assignments.dueDate} < ${today}), 0)`,
-    })
-    .from(assignments)
-    .innerJoin(tasks, eq(tasks.id, assignments.taskId))
-    .where(openWhere(unitId, {}));
-  return { open: Number(r.open), overdue: Number(r.overdue) };
+/** How many open assignments the unit has, how many are overdue on `today`, and its standing duties. */
+export async function openCounts(db: Tx, unitId: number, today: string): Promise<{ open: number; overdue: number; duties: number }> {
+  const [[r], [d]] = await Promise.all([
+    db
+      .select({
+        open: sql<number>`count(*)`,
+        overdue: sql<number>`coalesce(sum(${assignments.dueDate} < ${today}), 0)`,
+      })
+      .from(assignments)
+      .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+      .where(openWhere(unitId, {})),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(assignments)
+      .innerJoin(tasks, eq(tasks.id, assignments.taskId))
+      .where(and(eq(assignments.unitId, unitId), isNull(tasks.removedAt), isStandingDuty)),
+  ]);
+  return { open: Number(r.open), overdue: Number(r.overdue), duties: Number(d.n) };
 }
 
 export interface AssignmentWithUnit extends Assignment {

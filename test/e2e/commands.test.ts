@@ -241,6 +241,23 @@ describe("at-least-once delivery", () => {
   });
 });
 
+describe("standing duties", () => {
+  it("lists an event-triggered task's periods and events, not the duty itself, and says how to start its clock", async () => {
+    const c = createClient({ url: `file:${h.dbFile}` });
+    const deadline = JSON.stringify({ text: "信息形成或者变更之日起20个工作日内", kind: "event_relative", due: null, withinWorkdays: 20, trigger: "信息形成或者变更" });
+    const t = await c.execute({
+      sql: "INSERT INTO tasks (plan_id, requirement, deadline_text, deadline, content_key) VALUES (1, '行政事业性收费目录信息形成或变更后公开', '信息形成或者变更之日起20个工作日内', ?, 'fee-catalogue') RETURNING id",
+      args: [deadline],
+    });
+    await c.execute({ sql: "INSERT INTO assignments (task_id, unit_id) SELECT ?, id FROM units WHERE name = '县教育和体育局'", args: [t.rows[0].id] });
+    c.close();
+    const { reply } = await h.say("我的任务", { as: ZHANG });
+    expect(reply).not.toContain("收费目录");
+    expect(reply).toContain("另有 1 项按期或按事件办理的常规任务");
+    expect(reply).toContain("登记 编号 日期");
+  });
+});
+
 describe("the same message under a new event_id", () => {
   it("is one message: Lark's receive_v1 page says to de-duplicate messages by message_id", async () => {
     const first = h.event("进展 1 换了事件编号的重复推送", { as: ZHANG, eventId: "ev_first", messageId: "om_same_message" });
