@@ -74,11 +74,21 @@ function mapCore(core: string): string {
 }
 
 /**
+ * How one spelling of a name compares: NFKC, no whitespace, punctuation or symbols, lower case
+ * (县政府各部门（单位）= 县政府各部门单位 = 县政府各部门 (单位)). This is the key of `unit_aliases`
+ * (db/queries/units.ts `unitKey`): one row per spelling. `canonicalKey` builds on it.
+ */
+export function nameKey(name: string): string {
+  return name.normalize("NFKC").replace(PUNCT_RE, "").toLowerCase();
+}
+
+/**
  * Normalise a unit name or group expression for comparison: 县发改局, 县发展改革局, 县发展和改革局 →
  * the same key; 县政府各部门（单位）= 县政府各部门单位; 各镇（街道、经济开发区）= 各镇、街道、经济开发区.
+ * It is `nameKey` plus the built-in knowledge of which spellings name the same body (ALIAS_GROUPS).
  */
 export function canonicalKey(name: string): string {
-  let s = name.normalize("NFKC").replace(PUNCT_RE, "");
+  let s = nameKey(name);
   s = s.replace(/等$/, "");
   const m = LEVEL_RE.exec(s);
   const prefix = m ? m[1] : "";

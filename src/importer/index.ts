@@ -22,7 +22,7 @@ import { cleanTitle, yearOf } from "./meta";
 export type * from "./types";
 export { ImportError, isImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from "./errors";
 export { parseUnitCell } from "./units";
-export { canonicalKey, resolveUnits, ALIAS_GROUPS, RENAMES, type Resolution, type ResolvedRef } from "./aliases";
+export { canonicalKey, nameKey, resolveUnits, ALIAS_GROUPS, RENAMES, type Resolution, type ResolvedRef } from "./aliases";
 export { detectFormat } from "./detect";
 export { toImportBatch, type ImportBatch, type PlanStore, commitPlan } from "./commit";
 
