@@ -31,6 +31,11 @@ export interface CommandContext {
   messageId: string;
   /** When the command came from a file message or a reply to one. */
   file?: { messageId: string; fileKey: string; fileName: string };
+  /**
+   * For commands that take a file (`acceptsFile`): the message this one replies to when it is not a
+   * file message (msgType "" when Lark could not find it), so the reply can say what was wrong.
+   */
+  replyTo?: { messageId: string; msgType: string };
   /** Page asked for through a card button. */
   page: number;
   /** Admins named by ADMIN_OPEN_IDS, for telling others whom to ask. */
@@ -53,6 +58,10 @@ export interface Command {
   writes: boolean;
   /** Only in a group chat (e.g. binding a chat). */
   groupOnly?: boolean;
+  /** Takes a file: a reply to a file message hands that file to the command (`ctx.file`). */
+  acceptsFile?: boolean;
+  /** May run from a card button although it writes (in a transaction, answered inline within Lark's 3 s). */
+  fromButton?: boolean;
   handler(ctx: CommandContext): Promise<Reply>;
 }
 

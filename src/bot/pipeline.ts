@@ -49,6 +49,9 @@ interface Incoming {
   text: string;
   people: { openId: string; name: string }[];
   file?: { messageId: string; fileKey: string; fileName: string };
+  /** The message this one replies to (Lark's parent_id). */
+  parentId?: string;
+  replyTo?: { messageId: string; msgType: string };
   page: number;
 }
 
@@ -96,7 +99,41 @@ export function createBot(deps: BotDeps) {
     const split = splitMentions(t.data.text, message.mentions as never, deps.botOpenId);
     // In a group the bot answers only when addressed; with the group_msg scope it would see everything.
     if (chatType === "group" && !split.addressed) return undefined;
-    return { ...base, text: normaliseInput(split.text).slice(0, MAX_INPUT), people: split.people };
+    return {
+      ...base,
+      text: normaliseInput(split.text).slice(0, MAX_INPUT),
+      people: split.people,
+      ...(message.parent_id ? { parentId: message.parent_id } : {}),
+    };
+  }
+
+  /**
+   * 导入 replying to a file message: the file is the parent message's, found through Lark's API
+   * (the event carries only parent_id). Done before the command runs, outside any transaction.
+   */
+  async function attachRepliedFile(inc: Incoming): Promise<void> {
+    if (!inc.parentId || inc.file || !matchCommand(inc.text, deps.commands)?.command.acceptsFile) return;
+    let parent: Awaited<ReturnType<Messenger["getMessage"]>>;
+    try {
+      parent = await deps.messenger.getMessage(inc.parentId);
+    } catch (e) {
+      log(`reading replied-to message ${inc.parentId} failed: ${(e as Error).message}`);
+      parent = undefined;
+    }
+    if (parent?.msgType === "file") {
+      const f = (() => {
+        try {
+          return fileContent.safeParse(JSON.parse(parent.content));
+        } catch {
+          return undefined;
+        }
+      })();
+      if (f?.success) {
+        inc.file = { messageId: parent.messageId, fileKey: f.data.file_key, fileName: f.data.file_name };
+        return;
+      }
+    }
+    inc.replyTo = { messageId: inc.parentId, msgType: parent?.msgType ?? "" };
   }
 
   async function buildContext(db: Tx, inc: Incoming, args: string): Promise<CommandContext> {
@@ -125,6 +162,7 @@ export function createBot(deps: BotDeps) {
       eventId: inc.eventId,
       messageId: inc.messageId,
       file: inc.file,
+      ...(inc.replyTo ? { replyTo: inc.replyTo } : {}),
       page: inc.page,
       configuredAdmins: deps.adminOpenIds,
       downloadFile: (m, k) => deps.messenger.downloadFile(m, k),
@@ -180,6 +218,7 @@ export function createBot(deps: BotDeps) {
       await enqueue(tx, row(reply));
       await markEventDone(tx, dedupeKey(env));
     };
+    await attachRepliedFile(inc);
     const { reply, persisted } = await answer(inc, persist);
     // Reads commit their reply in one batch: a single short write, not a transaction held across awaits.
     if (!persisted) await deps.db.batch([enqueueQuery(deps.db, row(reply)), markEventDoneQuery(deps.db, dedupeKey(env))]);
@@ -222,8 +261,9 @@ export function createBot(deps: BotDeps) {
         page: Number(parsed.data.action.value.page ?? 1) || 1,
       };
       const matched = matchCommand(inc.text, deps.commands);
-      if (matched?.command.writes) return { toast: "请在聊天中发送这条指令。" };
-      return (await answer(inc)).reply;
+      if (matched?.command.writes && !matched.command.fromButton) return { toast: "请在聊天中发送这条指令。" };
+      // A button that writes (确认导入) runs in a transaction like the typed command; its answer replaces the card.
+      return (await answer(inc, matched?.command.writes ? async () => {} : undefined)).reply;
     },
 
     /** Picks up events whose processing was cut off (a crash or restart) once their lease ran out. */

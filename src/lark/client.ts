@@ -4,7 +4,7 @@
  * acknowledgement must not wait for it.
  */
 import { fetchHttpInstance } from "./http";
-import { LarkError, type Messenger, type OutgoingMessage } from "./messenger";
+import { LarkError, type FetchedMessage, type Messenger, type OutgoingMessage } from "./messenger";
 
 type SdkClient = InstanceType<typeof import("@larksuiteoapi/node-sdk").Client>;
 
@@ -85,6 +85,22 @@ export class LarkClient implements Messenger {
     if (m.target === "patch") return { messageId: m.receiveId };
     if (!id) throw new LarkError("retryable", "Lark's answer had no message_id");
     return { messageId: id };
+  }
+
+  async getMessage(messageId: string): Promise<FetchedMessage | undefined> {
+    let res: unknown;
+    try {
+      res = await this.withToken((c) =>
+        c.request({ method: "GET", url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}` } as never),
+      );
+    } catch (e) {
+      // 230001 / 230110: no such message (or not visible to the bot).
+      if (e instanceof LarkError && e.kind === "permanent") return undefined;
+      throw e;
+    }
+    const item = (res as { data?: { items?: { message_id?: string; msg_type?: string; chat_id?: string; body?: { content?: string } }[] } })?.data?.items?.[0];
+    if (!item?.message_id) return undefined;
+    return { messageId: item.message_id, msgType: item.msg_type ?? "", content: item.body?.content ?? "", ...(item.chat_id ? { chatId: item.chat_id } : {}) };
   }
 
   async downloadFile(messageId: string, fileKey: string): Promise<Uint8Array> {

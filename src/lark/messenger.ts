@@ -9,9 +9,21 @@ export interface OutgoingMessage {
   uuid: string;
 }
 
+/** A message as Lark returns it from GET /open-apis/im/v1/messages/:message_id. */
+export interface FetchedMessage {
+  messageId: string;
+  /** text, file, image, interactive … */
+  msgType: string;
+  /** The content JSON string ({"file_key","file_name"} for a file). */
+  content: string;
+  chatId?: string;
+}
+
 export interface Messenger {
   send(m: OutgoingMessage): Promise<{ messageId: string }>;
   downloadFile(messageId: string, fileKey: string): Promise<Uint8Array>;
+  /** One message by id (e.g. the file message a command replies to); undefined when Lark does not know it. */
+  getMessage(messageId: string): Promise<FetchedMessage | undefined>;
 }
 
 export type SendFailure = "rate_limit" | "retryable" | "token" | "permanent";

@@ -1,5 +1,5 @@
 /** Sandbox mode: nothing leaves the machine; every message is kept (and logged) for the chat console. */
-import type { Messenger, OutgoingMessage } from "./messenger";
+import type { FetchedMessage, Messenger, OutgoingMessage } from "./messenger";
 
 export interface SandboxMessage extends OutgoingMessage {
   seq: number;
@@ -11,6 +11,8 @@ export class SandboxMessenger implements Messenger {
   readonly sent: SandboxMessage[] = [];
   private byUuid = new Map<string, SandboxMessage>();
   readonly files = new Map<string, Uint8Array>();
+  /** Messages people sent in the sandbox (e.g. a file), so a reply to one can find it. */
+  readonly received = new Map<string, FetchedMessage>();
 
   constructor(private readonly log: (m: SandboxMessage) => void = () => {}) {}
 
@@ -22,6 +24,10 @@ export class SandboxMessenger implements Messenger {
     this.byUuid.set(m.uuid, msg);
     this.log(msg);
     return { messageId: msg.messageId };
+  }
+
+  async getMessage(messageId: string): Promise<FetchedMessage | undefined> {
+    return this.received.get(messageId);
   }
 
   async downloadFile(_messageId: string, fileKey: string): Promise<Uint8Array> {
