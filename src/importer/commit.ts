@@ -17,6 +17,9 @@ export interface ImportBatch {
     seq: number;
     category: string[];
     requirement: string;
+    /** The 时限 cell as written, when the table has that column. */
+    deadlineText?: string;
+    checklist?: boolean;
     deadline: Deadline;
     deadlineSource: ParsedPlan["tasks"][number]["deadlineSource"];
     sla: SlaNote[];
@@ -53,6 +56,8 @@ export function toImportBatch(parsed: ParsedPlan, directory: UnitDirectory, sour
         seq: t.seq,
         category: t.category,
         requirement: t.requirement,
+        ...(t.deadlineText !== undefined ? { deadlineText: t.deadlineText } : {}),
+        ...(t.checklist ? { checklist: true } : {}),
         deadline: t.deadline,
         deadlineSource: t.deadlineSource,
         sla: t.sla,
