@@ -1,0 +1,34 @@
+import { newestDraft } from "../db/queries/imports";
+import { defineCommand } from "../src/bot/command";
+import { UserError } from "../src/bot/errors";
+import { text } from "../src/bot/reply";
+import { createTableUnits, preview } from "../src/importer/flow";
+import type { ParsedPlan } from "../src/importer/index";
+import { blockingNames } from "../src/importer/store";
+
+export default defineCommand({
+  name: "create-units",
+  words: ["新建表中单位", "create-units"],
+  role: "admin",
+  summary: "把最近一次导入预览中未对应的单位名称都创建为新单位（不导入任务）",
+  usage: "新建表中单位",
+  examples: ["新建表中单位"],
+  writes: true,
+  fromButton: true,
+  async handler(ctx) {
+    const draft = await newestDraft(ctx.db, ctx.actor.openId);
+    if (!draft || draft.status !== "preview") throw new UserError("没有等待确认的导入预览。请先把任务分解表文件私聊发给我。");
+    const parsed = JSON.parse(draft.parsed) as ParsedPlan;
+    const at = ctx.clock.now().getTime();
+    const { created, skipped } = await createTableUnits(ctx.db, parsed, draft.fileName, ctx.actor.openId, at);
+    const left = blockingNames((await preview(ctx.db, parsed, draft.fileName)).batch);
+    const parts = [created.length ? `已创建 ${created.length} 个单位：${created.join("、")}。` : "表中没有需要新建的单位名称。"];
+    if (skipped.length) parts.push(`以下名称不像单位名称，没有创建：${skipped.join("、")}（可用「映射 表中名称 单位」对应到已有单位）。`);
+    const groups = left.filter((n) => n.kind === "group");
+    if (groups.length) {
+      parts.push(`还有 ${groups.length} 个单位组写法要定义：${groups.map((g) => g.text).join("、")}。发「单位组 组名 单位、单位…」建组，再发「单位组 组名 表述 表中写法」。处理完发「确认导入」。`);
+    } else if (left.length) parts.push(`还有 ${left.length} 个名称未对应：${left.map((g) => g.text).join("、")}。`);
+    else parts.push("所有单位名称都已对应，可以发「确认导入」了。");
+    return text(parts.join(""));
+  },
+});
