@@ -455,6 +455,8 @@ function processLogical(
       if (reqText === "") {
         const own = unitRoles.some((r) => compact(cellOf(r)?.text ?? "") !== "");
         if (own) skipped.push({ what: `只有责任单位的行（${describeRow(row, 40)}）`, reason: "这一行没有任务内容，无法成为任务", where });
+        // In Word/Excel a merged unit or time cell may start on this row: the rows below continue it.
+        if (mergesKnown) prev = vals;
         continue;
       }
       const key = `${compact(vals.lead)}|${compact(vals.units)}|${compact(vals.assist)}`;
