@@ -352,10 +352,11 @@ function kindOf(json: string | null): string {
 
 function describeChanges(before: TaskRow, after: TaskShape, name: (id: number) => string): string[] {
   const out: string[] = [];
-  if (before.requirement !== after.requirement) out.push(`内容改为「${clip(after.requirement, 30)}」`);
+  if (before.requirement.replace(/\s+/g, "") !== after.requirement.replace(/\s+/g, "")) out.push(`内容改为「${clip(after.requirement, 30)}」`);
   // The schedule's meaning, not its JSON: the same 时限 read with or without the issue date (a CSV has none)
   // differs only in details nobody is chased by.
-  if (before.deadlineText !== after.deadlineText || before.dueDate !== after.dueDate || kindOf(before.deadline) !== after.deadline.kind) {
+  const flat = (t: string) => t.replace(/\s+/g, "");
+  if (flat(before.deadlineText) !== flat(after.deadlineText) || before.dueDate !== after.dueDate || kindOf(before.deadline) !== after.deadline.kind) {
     out.push(`时限「${clip(before.deadlineText, 20) || "无"}」→「${clip(after.deadlineText, 20) || "无"}」`);
   }
   const was = unitsOfRefs(storedRefs(before));
@@ -367,7 +368,7 @@ function describeChanges(before: TaskRow, after: TaskShape, name: (id: number) =
     out.push(
       ["单位", plus.length ? `增加 ${plus.join("、")}` : "", minus.length ? `去掉 ${minus.join("、")}` : "", role.join("、")].filter(Boolean).join(" ").replace(/^单位 /, "单位："),
     );
-  } else if (before.leadText !== after.leadText || before.responsibleText !== after.responsibleText) {
+  } else if (flat(before.leadText) !== flat(after.leadText) || flat(before.responsibleText) !== flat(after.responsibleText)) {
     out.push(`单位写法改为「${clip([after.leadText, after.responsibleText].filter(Boolean).join("；"), 30)}」`);
   }
   return out;
