@@ -41,25 +41,31 @@ const UNIT_NAME = /^[\p{Script=Han}A-Za-z0-9（）()·\-]{2,40}$/u;
  * Returns the names of the units created.
  */
 export async function createTableUnits(tx: Tx, parsed: ParsedPlan, fileName: string, actor: string, at: number): Promise<{ created: string[]; skipped: string[] }> {
-  const { directory } = await loadDirectory(tx);
-  const batch = toImportBatch(parsed, directory, fileName);
-  const names = blockingNames(batch).filter((n) => n.kind === "unit").map((n) => n.text);
-  const byBody = new Map<string, string[]>();
-  const skipped: string[] = [];
-  for (const n of names) {
-    if (!UNIT_NAME.test(n)) {
-      skipped.push(n);
-      continue;
-    }
-    const k = canonicalKey(n);
-    byBody.set(k, [...(byBody.get(k) ?? []), n]);
-  }
   const created: string[] = [];
-  for (const [, spellings] of byBody) {
-    const r = await upsertUnit(tx, spellings[0], spellings.slice(1));
-    if (r.created) {
-      created.push(r.unit.name);
-      await record(tx, { at, actor, action: "unit.create", subject: `unit:${r.unit.id}`, detail: { unit: r.unit.name, added: r.added, note: `来自《${fileName}》` } });
+  const skipped: string[] = [];
+  // Names with their level prefix (县/市…) first; then, against the grown directory, the rest: a
+  // prefix-less 生态环境局 is the 市生态环境局 just created, not a unit of its own.
+  for (const pass of [(n: string) => /^[县市区省]/.test(n), () => true]) {
+    const { directory } = await loadDirectory(tx);
+    const batch = toImportBatch(parsed, directory, fileName);
+    const names = blockingNames(batch)
+      .filter((n) => n.kind === "unit" && pass(n.text) && !skipped.includes(n.text))
+      .map((n) => n.text);
+    const byBody = new Map<string, string[]>();
+    for (const n of names) {
+      if (!UNIT_NAME.test(n)) {
+        skipped.push(n);
+        continue;
+      }
+      const k = canonicalKey(n);
+      byBody.set(k, [...(byBody.get(k) ?? []), n]);
+    }
+    for (const [, spellings] of byBody) {
+      const r = await upsertUnit(tx, spellings[0], spellings.slice(1));
+      if (r.created) {
+        created.push(r.unit.name);
+        await record(tx, { at, actor, action: "unit.create", subject: `unit:${r.unit.id}`, detail: { unit: r.unit.name, added: r.added, note: `来自《${fileName}》` } });
+      }
     }
   }
   return { created, skipped };

@@ -6,10 +6,13 @@ import { join } from "node:path";
 import { runImportCli, parseArgs } from "../../src/cli/import";
 import { FIXTURES_DIR, SEEDS_DIR } from "./helpers";
 
+// Without --dry-run the command writes: into a scratch database, never ./data (test/import-flow/cli.test.ts covers writing).
+const env = { DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), "duban-cli-db-")), "duban.db")}` };
+
 async function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runImportCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
+  const code = await runImportCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false, env });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -25,11 +28,11 @@ describe("npm run import", () => {
     expect(r.out).toContain("试运行（--dry-run）：没有写入任何数据。");
   });
 
-  it("says that writing needs the database module when not a dry run", async () => {
+  it("does not write a table whose unit names the database does not know yet", async () => {
     const r = await run([join(FIXTURES_DIR, "taian-2020.docx"), "--plan", "泰安2020"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4);
     expect(r.out).toContain("计划：泰安2020（2020 年）");
-    expect(r.out).toContain("commitPlan");
+    expect(r.out).toMatch(/没有写入：\d+ 个单位名称在数据库里没有对应/);
   });
 
   it("--json prints the ParsedPlan", async () => {
@@ -46,7 +49,7 @@ describe("npm run import", () => {
     const dir = mkdtempSync(join(tmpdir(), "duban-cli-"));
     const directory = join(dir, "units.json");
     writeFileSync(directory, JSON.stringify({ units: [{ id: "a", name: "县财政局", aliases: [] }], groups: [] }));
-    const r = await run([join(FIXTURES_DIR, "unfamiliar.csv"), "--columns", '{"事项":"category","内容描述":"requirement","主责部门":"units"}', "--directory", directory, "--year", "2024"]);
+    const r = await run([join(FIXTURES_DIR, "unfamiliar.csv"), "--dry-run", "--columns", '{"事项":"category","内容描述":"requirement","主责部门":"units"}', "--directory", directory, "--year", "2024"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("未对应到单位目录的名称 3 个：县大数据局、县便民服务中心、县行政审批服务局");
   });
