@@ -94,8 +94,8 @@ export class LarkClient implements Messenger {
         c.request({ method: "GET", url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}` } as never),
       );
     } catch (e) {
-      // 230001 / 230110: no such message (or not visible to the bot).
-      if (e instanceof LarkError && e.kind === "permanent") return undefined;
+      // 230001 (invalid message_id) / 230110 (deleted): no such message for the bot; other refusals alike.
+      if (e instanceof LarkError && (e.kind === "permanent" || e.code === 230001 || e.code === 230110)) return undefined;
       throw e;
     }
     const item = (res as { data?: { items?: { message_id?: string; msg_type?: string; chat_id?: string; body?: { content?: string } }[] } })?.data?.items?.[0];
