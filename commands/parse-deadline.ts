@@ -61,9 +61,10 @@ export default defineCommand({
         const due = dueFromEvent(p, ctx.today, cal);
         years.add(parseDate(due).year);
         const n = p.withinWorkdays !== undefined ? `第 ${p.withinWorkdays} 个工作日（当天不算，节假日不算，调休上班日算）` : p.withinDays !== undefined ? `第 ${p.withinDays} 天（遇节假日顺延到下一个工作日）` : "";
-        lines.push(`例如事件发生在今天（${formatCn(ctx.today)}），截止 ${formatCn(due, { year: true })}（${weekdayCn(due)}）${n ? `：${n}` : ""}。联络员用「登记 编号 日期」登记事件后按实际日期计算。`);
+        lines.push(`例如事件发生在今天（${formatCn(ctx.today)}），截止 ${formatCn(due, { year: true })}（${weekdayCn(due)}）${n ? `：${n}` : ""}。`);
       }
     }
+    if (parts.some((p) => p.kind === "event_relative")) lines.push("导入后，联络员用「登记 编号 日期」登记事件，按实际日期计算截止日。");
     const coverage = [...years].sort().map((y) => coverageNote(cal, y) ?? `${y}年：已有国务院节假日安排`);
     const detail = describeDeadline(d, cal, ctx.today);
     return card("时限解读", d.kind === "unknown" ? "orange" : "blue", [
