@@ -1,4 +1,4 @@
-import { claimDraft, newestDraft, recordDraftResult } from "../db/queries/imports";
+import { claimDraft, getDraft, newestDraft, recordDraftResult } from "../db/queries/imports";
 import { defineCommand } from "../src/bot/command";
 import { UserError } from "../src/bot/errors";
 import { card, text } from "../src/bot/reply";
@@ -10,6 +10,8 @@ import { MissingYearError, UnresolvedUnitsError, type ImportResult } from "../sr
 
 const CREATE_UNITS = /^(新建单位|创建单位|create-units|--create-units)$/i;
 const ALLOW_UNRESOLVED = /^(暂不分派|保留未对应|allow-unresolved|--allow-unresolved)$/i;
+/** 预览12 / #12: the preview a card's button stands for. */
+export const DRAFT = /^(?:预览|#)(\d{1,9})$/;
 
 export default defineCommand({
   name: "confirm-import",
@@ -24,10 +26,12 @@ export default defineCommand({
     const options = ctx.args.split(/\s+/).filter(Boolean);
     const createUnits = options.some((o) => CREATE_UNITS.test(o));
     const allowUnresolved = options.some((o) => ALLOW_UNRESOLVED.test(o));
-    if (options.some((o) => !CREATE_UNITS.test(o) && !ALLOW_UNRESOLVED.test(o))) {
+    const named = options.map((o) => o.match(DRAFT)?.[1]).find(Boolean);
+    if (options.some((o) => !CREATE_UNITS.test(o) && !ALLOW_UNRESOLVED.test(o) && !DRAFT.test(o))) {
       throw new UserError("「确认导入」后面只能写「新建单位」（把表中未对应的单位名称都创建为新单位）或「暂不分派」（未对应的名称先不分派，导入后列出），或什么都不写。");
     }
-    const draft = await newestDraft(ctx.db, ctx.actor.openId);
+    // A card's button names its preview; typed, the command means the admin's newest one.
+    const draft = named ? await getDraft(ctx.db, Number(named)) : await newestDraft(ctx.db, ctx.actor.openId);
     if (!draft) throw new UserError("没有等待确认的导入。请先把任务分解表文件私聊发给我，我会先给出预览。");
     if (draft.status === "imported") {
       const r = draft.result ? (JSON.parse(draft.result) as ImportResult) : undefined;
@@ -36,7 +40,7 @@ export default defineCommand({
       );
     }
     if (draft.status === "discarded") {
-      throw new UserError(`最近一次预览（「${clip(draft.fileName, 40)}」）已经取消或被更新的文件代替。请重新发送文件，预览后再确认。`);
+      throw new UserError(`${named ? "这次" : "最近一次"}预览（「${clip(draft.fileName, 40)}」）已经取消或被更新的文件代替，没有导入。请确认最新的预览，或重新发送文件。`);
     }
 
     const at = ctx.clock.now().getTime();

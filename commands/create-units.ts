@@ -1,10 +1,11 @@
-import { newestDraft } from "../db/queries/imports";
+import { getDraft, newestDraft } from "../db/queries/imports";
 import { defineCommand } from "../src/bot/command";
 import { UserError } from "../src/bot/errors";
 import { card } from "../src/bot/reply";
 import { createTableUnits, preview } from "../src/importer/flow";
 import type { ParsedPlan } from "../src/importer/index";
 import { blockingNames } from "../src/importer/store";
+import { DRAFT } from "./confirm-import";
 
 export default defineCommand({
   name: "create-units",
@@ -16,7 +17,8 @@ export default defineCommand({
   writes: true,
   fromButton: true,
   async handler(ctx) {
-    const draft = await newestDraft(ctx.db, ctx.actor.openId);
+    const named = ctx.args.trim().match(DRAFT)?.[1];
+    const draft = named ? await getDraft(ctx.db, Number(named)) : await newestDraft(ctx.db, ctx.actor.openId);
     if (!draft || draft.status !== "preview") throw new UserError("没有等待确认的导入预览。请先把任务分解表文件私聊发给我。");
     const parsed = JSON.parse(draft.parsed) as ParsedPlan;
     const at = ctx.clock.now().getTime();
@@ -33,7 +35,13 @@ export default defineCommand({
     return card(`已建单位：${draft.fileName}`, left.length ? "orange" : "green", [
       { type: "markdown", text: parts.join("") },
       { type: "markdown", text: `**下一步**：${next}` },
-      { type: "buttons", buttons: [...(left.length ? [] : [{ label: "确认导入", command: "确认导入", primary: true }]), { label: "取消导入", command: "取消导入" }] },
+      {
+        type: "buttons",
+        buttons: [
+          ...(left.length ? [] : [{ label: "确认导入", command: `确认导入 预览${draft.id}`, primary: true }]),
+          { label: "取消导入", command: `取消导入 预览${draft.id}` },
+        ],
+      },
     ]);
   },
 });

@@ -138,14 +138,16 @@ export default defineCommand({
     const blocking = blockingNames(p.batch);
     const onlyUnits = blocking.length > 0 && blocking.every((b) => b.kind === "unit");
     const buttons: Extract<Block, { type: "buttons" }>["buttons"] = [];
+    // Buttons name this preview: pressing an older card never imports a newer file.
+    const ref = `预览${draft.id}`;
     if (parsed.plan.year !== null) {
-      if (!blocking.length) buttons.push({ label: "确认导入", command: "确认导入", primary: true });
+      if (!blocking.length) buttons.push({ label: "确认导入", command: `确认导入 ${ref}`, primary: true });
       else {
-        if (onlyUnits) buttons.push({ label: `新建 ${blocking.length} 个单位并导入`, command: "确认导入 新建单位", primary: true });
-        if (blocking.some((b) => b.kind === "unit") && !onlyUnits) buttons.push({ label: "新建表中单位", command: "新建表中单位" });
+        if (onlyUnits) buttons.push({ label: `新建 ${blocking.length} 个单位并导入`, command: `确认导入 新建单位 ${ref}`, primary: true });
+        if (blocking.some((b) => b.kind === "unit") && !onlyUnits) buttons.push({ label: "新建表中单位", command: `新建表中单位 ${ref}` });
       }
     }
-    buttons.push({ label: "取消导入", command: "取消导入" });
+    buttons.push({ label: "取消导入", command: `取消导入 ${ref}` });
     const attention = sections.some((s) => s.attention);
     return card(`导入预览：${clip(parsed.plan.title, 40)}`, attention ? "orange" : "blue", [
       { type: "note", text: `文件「${clip(fileName, 40)}」· 预览编号 ${draft.id}` },

@@ -24,6 +24,11 @@ export async function createDraft(
   return row;
 }
 
+export async function getDraft(db: Tx, id: number): Promise<ImportDraft | undefined> {
+  const [row] = await db.select().from(importDrafts).where(eq(importDrafts.id, id)).limit(1);
+  return row;
+}
+
 /** The admin's newest draft, whatever its status (a confirmed one answers a second 确认导入). */
 export async function newestDraft(db: Tx, createdBy: string): Promise<ImportDraft | undefined> {
   const [row] = await db.select().from(importDrafts).where(eq(importDrafts.createdBy, createdBy)).orderBy(desc(importDrafts.id)).limit(1);

@@ -254,6 +254,17 @@ describe("re-importing a corrected table", () => {
   });
 });
 
+it("never imports a newer file from an older preview's button", async () => {
+  const older = await sendFile(h, fixture("yiyuan-2022.docx"), "旧版.docx");
+  const newer = await sendFile(h, await correctedXlsx(), "新版.xlsx");
+  const before = await footprint(h);
+  const r = await press(h, older.message, "确认导入");
+  expect(r.text).toContain("这次预览（「旧版.docx」）已经取消或被更新的文件代替，没有导入");
+  expect(await footprint(h)).toEqual(before);
+  const cancelled = await press(h, newer.message, "取消导入");
+  expect(cancelled.text).toContain("已取消「新版.xlsx」的导入");
+});
+
 it("does not let a liaison import", async () => {
   const r = await sendFile(h, fixture("yiyuan-2022.docx"), "yiyuan-2022.docx", { as: ZHANG });
   expect(r.reply).toContain("「导入」只有管理员可以使用");
