@@ -203,11 +203,12 @@ export function createBot(deps: BotDeps) {
     }
   }
 
-  async function processMessage(env: EnvelopeV2): Promise<void> {
+  /** Handles a message and commits its reply; returns the outbox key to deliver, if any. */
+  async function processMessage(env: EnvelopeV2): Promise<string | undefined> {
     const inc = readMessage(env);
     if (!inc) {
       await markEventDone(deps.db, dedupeKey(env));
-      return;
+      return undefined;
     }
     const key = `reply:${dedupeKey(env)}`;
     const row = (reply: Reply) => {
@@ -222,7 +223,7 @@ export function createBot(deps: BotDeps) {
     const { reply, persisted } = await answer(inc, persist);
     // Reads commit their reply in one batch: a single short write, not a transaction held across awaits.
     if (!persisted) await deps.db.batch([enqueueQuery(deps.db, row(reply)), markEventDoneQuery(deps.db, dedupeKey(env))]);
-    await deps.sender.deliver([key]);
+    return key;
   }
 
   return {
@@ -233,14 +234,17 @@ export function createBot(deps: BotDeps) {
 
     /** The work after the acknowledgement. */
     async process(env: EnvelopeV2): Promise<void> {
-      await gate.run(async () => {
+      const key = await gate.run(async () => {
         try {
-          if (env.header.event_type === "im.message.receive_v1") await processMessage(env);
-          else await markEventDone(deps.db, dedupeKey(env));
+          if (env.header.event_type === "im.message.receive_v1") return await processMessage(env);
+          await markEventDone(deps.db, dedupeKey(env));
         } catch (e) {
           log(`event ${env.header.event_id} failed: ${(e as Error).stack ?? e}`);
         }
+        return undefined;
       });
+      // Delivery waits on Lark's limits and latency: outside the gate, so it never holds up new events.
+      if (key) await deps.sender.deliver([key]).catch((e) => log(`reply ${key}: ${e}`));
     },
 
     /** Card buttons: answered inline within Lark's 3 s, by updating the card the button was on. */
