@@ -16,6 +16,7 @@ import { todayIn } from "../domain/dates";
 import { startScheduler } from "../jobs/cron";
 import { SANDBOX_CHATS, SANDBOX_PEOPLE, seedExample } from "../sandbox/example";
 import { buildServer, SANDBOX_TOKEN } from "../server";
+import { retryBusy, timeoutFetch } from "./remote-db";
 import { runTick, type ScheduledJobs } from "./scheduled";
 import { startLongConnection, type LongConnection } from "./websocket";
 
@@ -49,8 +50,9 @@ export async function startNode(opts: NodeOptions = {}) {
   }
   const embedded = config.DATABASE_URL.startsWith("file:");
   // The busy timeout covers other processes sharing the file; in this process writes queue (serialWrites).
-  const raw = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, ...(embedded ? { timeout: 5000 } : {}) });
-  const client = embedded ? serialWrites(raw) : raw;
+  const raw = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, ...(embedded ? { timeout: 5000 } : { fetch: timeoutFetch() }) });
+  // A libSQL server answers SQLITE_BUSY when writers meet; single statements and batches are retried.
+  const client = embedded ? serialWrites(raw) : retryBusy(raw);
   if (embedded) {
     // WAL lets readers go on while one write commits (persistent in the file).
     await client.execute("PRAGMA journal_mode = WAL");

@@ -3,8 +3,15 @@
  * after its durable claim; the command runs in ctx.waitUntil). `scheduled` is the Cron Trigger:
  * recovery of interrupted events, the jobs (which decide themselves what is due) and the outbox.
  *
- * The database is a libSQL server reached over HTTP (`@libsql/client/web`), created once per isolate
- * from the secrets. Migrations are not applied here: `npm run db:migrate` does it (docs/DEPLOY.md).
+ * The database is a libSQL server reached over HTTP (`@libsql/client/web`). Migrations are not applied
+ * here: `npm run db:migrate` does it (docs/DEPLOY.md).
+ *
+ * One isolate serves many requests at once, and workerd cancels the continuation of a promise that
+ * one request settles for another ("A promise was resolved or rejected from a different request
+ * context…"). Everything that queues work behind a shared promise — the bot's event gate, the outbox
+ * pacer, the libSQL client's own concurrency limiter, the calendar cache — is therefore built for each
+ * request and Cron event. Only what holds no pending promise lives per isolate: the checked
+ * configuration and the Lark client with its tenant token cache.
  * Bundling notes (the node-sdk's `__dirname`, nodejs_compat): wrangler.toml and docs/RUNTIMES.md.
  */
 import { createClient, type Client } from "@libsql/client/web";
@@ -13,7 +20,9 @@ import { migrations } from "../../db/migrations.gen";
 import { ConfigError, loadConfig, type Config } from "../config";
 import { systemClock } from "../domain/clock";
 import { runScheduled } from "../jobs/run";
+import { LarkClient } from "../lark/client";
 import { buildServer, type Server } from "../server";
+import { retryBusy, timeoutFetch } from "./remote-db";
 import { runTick, type ScheduledJobs } from "./scheduled";
 
 /** Vars and secrets (wrangler.toml [vars], `wrangler secret put`); other bindings are ignored. */
@@ -28,13 +37,21 @@ export interface ScheduledController {
 /** The jobs (digest, alerts, summary …), runtime-neutral: they decide from `now` what is due (docs/SCHEDULING.md). */
 const jobs: ScheduledJobs = (server, now) => runScheduled(server, now, { log });
 
+/** Per isolate: nothing in here ever makes one request wait for another. */
+interface Shared {
+  config: Config;
+  /** The SDK client and the tenant_access_token cache (plain values; the SDK does not share in-flight fetches). */
+  lark: LarkClient;
+}
+
+/** Per request or Cron event. */
 interface Instance {
   server: Server;
   client: Client;
   config: Config;
 }
 
-let instance: Instance | undefined;
+let shared: Shared | undefined;
 let schemaChecked = false;
 
 const log = (line: string) => console.log(line);
@@ -72,21 +89,29 @@ export function workerConfig(env: Env): Config {
   return config;
 }
 
-/** One server per isolate: the libSQL client, the SDK client and the token cache are reused across requests. */
-function getInstance(env: Env): Instance {
-  if (instance) return instance;
+function getShared(env: Env): Shared {
+  if (shared) return shared;
   const config = workerConfig(env);
-  const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  const lark = new LarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, baseUrl: config.larkBaseUrl });
+  log(`督办 Duban on Workers: Lark app ${config.LARK_APP_ID} on ${config.larkBaseUrl}; database ${new URL(config.DATABASE_URL).host}`);
+  shared = { config, lark };
+  return shared;
+}
+
+/** The bot for one request or Cron event (cheap: no I/O until it is used; the HTTP client opens no connection). */
+function getInstance(env: Env): Instance {
+  const { config, lark } = getShared(env);
+  // The libSQL server answers SQLITE_BUSY when writers meet; single statements and batches are retried.
+  const client = retryBusy(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, fetch: timeoutFetch() }));
   const server = buildServer({
     config,
     client,
     clock: systemClock,
     log,
+    messenger: lark,
     defer: (c, work) => c.executionCtx.waitUntil(work),
   });
-  log(`督办 Duban on Workers: Lark app ${config.LARK_APP_ID} on ${config.larkBaseUrl}; database ${new URL(config.DATABASE_URL).host}`);
-  instance = { server, client, config };
-  return instance;
+  return { server, client, config };
 }
 
 /** Once per isolate, off the acknowledgement path: say loudly when `npm run db:migrate` was forgotten. */

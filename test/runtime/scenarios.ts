@@ -146,6 +146,18 @@ export function runtimeScenarios(start: () => Promise<Target>) {
       expect(Number(units.rows[0].n)).toBe(names.length);
     });
 
+    it("a burst of 24 people at once: every one is acknowledged and answered", async () => {
+      // On Workers one isolate takes them all: nothing may make one request wait on another's promise.
+      const events = Array.from({ length: 24 }, (_, i) =>
+        textMessageEvent({ openId: `ou_runtimeburst${String(i).padStart(16, "0")}`, chatId: `oc_runtimeburst${String(i).padStart(16, "0")}`, chatType: "p2p", token: TOKEN, text: "帮助" }),
+      );
+      const before = t.emulator.messages.length;
+      const responses = await Promise.all(events.map((e) => deliver(t, e)));
+      expect(responses.map((r) => r.status)).toEqual(events.map(() => 200));
+      const replies = (await t.emulator.waitForMessages(before + events.length, 20_000)).slice(before);
+      expect(new Set(replies.map((m) => m.parent_id))).toEqual(new Set(events.map((e) => e.event.message.message_id)));
+    });
+
     it("a card button (card.action.trigger) is answered inline with the updated card", async () => {
       const ev = cardActionEvent({ openId: LIAISON.openId, value: { command: "我的任务" }, messageId: "om_runtimecard0000000000000001", chatId: "", token: TOKEN });
       const r = await deliver(t, ev);

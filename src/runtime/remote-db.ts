@@ -1,0 +1,57 @@
+/**
+ * Talking to a libSQL server (sqld, Turso) over HTTP, on Node and on Workers.
+ *
+ * A request that never comes back must not hold an event (and on Workers, the webhook's answer) for
+ * ever: every HTTP request to the database has a deadline (`timeoutFetch`).
+ *
+ * The server answers SQLITE_BUSY when two writers meet at the wrong moment (seen
+ * under a few concurrent events: a deferred batch that cannot take the write lock). A single statement
+ * outside a transaction and a batch are each all-or-nothing on the server, so a BUSY one had no effect
+ * and is simply sent again, after a short, growing, jittered pause. Interactive transactions are left
+ * alone: their statements cannot be replayed one by one.
+ */
+import type { Client, InArgs, InStatement, TransactionMode } from "@libsql/client";
+
+export function isBusy(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; cause?: { code?: string } } | undefined;
+  return err?.code === "SQLITE_BUSY" || err?.cause?.code === "SQLITE_BUSY" || /SQLITE_BUSY|database is locked/.test(err?.message ?? "");
+}
+
+export interface RetryOptions {
+  /** Give up after this long in total (then the error goes to the caller as before). */
+  maxMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export function retryBusy<C extends Pick<Client, "execute" | "batch">>(client: C, o: RetryOptions = {}): C {
+  const maxMs = o.maxMs ?? 3000;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = o.random ?? Math.random;
+  const retrying = async <T>(fn: () => Promise<T>): Promise<T> => {
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isBusy(e) || waited >= maxMs) throw e;
+        const pause = Math.min(maxMs - waited, Math.round(Math.min(200, 5 * 2 ** attempt) * (0.5 + random())));
+        waited += pause;
+        await sleep(pause);
+      }
+    }
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "execute") return (stmt: InStatement | string, args?: InArgs) => retrying(() => target.execute(stmt as string, args));
+      if (prop === "batch") return (stmts: InStatement[], mode?: TransactionMode) => retrying(() => target.batch(stmts, mode));
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+/** fetch with a deadline, for @libsql/client's `fetch` option. */
+export function timeoutFetch(ms = 10_000, base: typeof fetch = fetch): typeof fetch {
+  return ((input: RequestInfo | URL, init?: RequestInit) => base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) })) as typeof fetch;
+}
