@@ -7,14 +7,22 @@
  */
 import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
 
+/** A lock with two queues: urgent waiters are served before the others. */
 class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => held);
-    return ready;
+  private held = false;
+  private urgent: (() => void)[] = [];
+  private normal: (() => void)[] = [];
+  async lock(urgent = false): Promise<() => void> {
+    if (this.held) await new Promise<void>((r) => (urgent ? this.urgent : this.normal).push(r));
+    this.held = true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.urgent.shift() ?? this.normal.shift();
+      if (next) next();
+      else this.held = false;
+    };
   }
 }
 
@@ -24,10 +32,18 @@ function sqlOf(stmt: InStatement | string): string {
   return typeof stmt === "string" ? stmt : stmt.sql;
 }
 
-export function serialWrites(client: Client): Client {
+export interface SerialWritesOptions {
+  /**
+   * Statements that go ahead of queued work: the webhook's receipt of an event, which Lark waits for,
+   * must not queue behind the writes of events already acknowledged.
+   */
+  urgent?: RegExp;
+}
+
+export function serialWrites(client: Client, opts: SerialWritesOptions = {}): Client {
   const mutex = new Mutex();
-  const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await mutex.lock();
+  const locked = async <T>(fn: () => Promise<T>, urgent = false): Promise<T> => {
+    const release = await mutex.lock(urgent);
     try {
       return await fn();
     } finally {
@@ -40,7 +56,7 @@ export function serialWrites(client: Client): Client {
         return (stmt: InStatement | string, args?: InArgs) =>
           READ_ONLY.test(sqlOf(stmt))
             ? target.execute(stmt as string, args)
-            : locked(() => target.execute(stmt as string, args));
+            : locked(() => target.execute(stmt as string, args), !!opts.urgent?.test(sqlOf(stmt)));
       }
       if (prop === "batch") {
         return (stmts: InStatement[], mode?: TransactionMode) =>

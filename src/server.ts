@@ -32,6 +32,12 @@ export interface ServerOptions {
   /** Tests and the benchmark may hand in their own transport. */
   messenger?: Messenger;
   fetch?: typeof fetch;
+  /**
+   * Events worked on at once. On the embedded file every query runs synchronously, so one at a
+   * time keeps each stretch without I/O short and acknowledgements never wait behind several;
+   * over HTTP (sqld, Turso) queries wait on the network and a few at once overlap those waits.
+   */
+  eventConcurrency?: number;
 }
 
 export function buildServer(o: ServerOptions) {
@@ -55,7 +61,7 @@ export function buildServer(o: ServerOptions) {
   };
   onCalendarChange(db, reloadCalendar);
 
-  const bot = createBot({ db, clock: o.clock, calendar: getCalendar, messenger, sender, commands, adminOpenIds: o.config.ADMIN_OPEN_IDS, log });
+  const bot = createBot({ db, clock: o.clock, calendar: getCalendar, messenger, sender, commands, adminOpenIds: o.config.ADMIN_OPEN_IDS, log, concurrency: o.eventConcurrency });
 
   const app = createApp({
     bot,

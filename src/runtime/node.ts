@@ -73,6 +73,7 @@ export async function startNode(opts: NodeOptions = {}) {
     config,
     client,
     clock,
+    eventConcurrency: embedded ? 1 : 4,
     log,
     defer: (_c, work) => void track(work).catch(() => {}),
   });
