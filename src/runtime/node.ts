@@ -51,8 +51,9 @@ export async function startNode(opts: NodeOptions = {}) {
   const embedded = config.DATABASE_URL.startsWith("file:");
   // The busy timeout covers other processes sharing the file; in this process writes queue (serialWrites).
   const raw = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, ...(embedded ? { timeout: 5000 } : { fetch: timeoutFetch() }) });
-  // A libSQL server answers SQLITE_BUSY when writers meet; single statements and batches are retried.
-  const client = embedded ? serialWrites(raw) : retryBusy(raw);
+  // A libSQL server answers SQLITE_BUSY when writers meet (single statements and batches are retried),
+  // and sqld stalls for seconds when a dozen write at once: this instance's writes queue here too.
+  const client = embedded ? serialWrites(raw) : serialWrites(retryBusy(raw));
   if (embedded) {
     // WAL lets readers go on while one write commits (persistent in the file).
     await client.execute("PRAGMA journal_mode = WAL");

@@ -1,4 +1,5 @@
 /** The libSQL-server client wrapper: SQLITE_BUSY single statements and batches are sent again; nothing else is. */
+import type { Client } from "@libsql/client";
 import { expect, it } from "vitest";
 import { isBusy, retryBusy, timeoutFetch } from "../../src/runtime/remote-db";
 
@@ -31,27 +32,27 @@ const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
 it("sends a statement or a batch that met SQLITE_BUSY again, until it goes through", async () => {
   const { client, calls } = fake([busy(), busy()]);
-  const c = retryBusy(client as never, noSleep);
+  const c = retryBusy(client as unknown as Client, noSleep);
   await c.execute("INSERT INTO t VALUES (1)");
   expect(calls).toHaveLength(3);
   const b = fake([busy()]);
-  await retryBusy(b.client as never, noSleep).batch([{ sql: "x", args: [] }], "write");
+  await retryBusy(b.client as unknown as Client, noSleep).batch([{ sql: "x", args: [] }], "write");
   expect(b.calls).toEqual(["batch 1 write", "batch 1 write"]);
 });
 
 it("passes any other error on at once, and BUSY after the time allowed", async () => {
   const { client, calls } = fake([new Error("no such table: t")]);
-  await expect(retryBusy(client as never, noSleep).execute("SELECT * FROM t")).rejects.toThrow(/no such table/);
+  await expect(retryBusy(client as unknown as Client, noSleep).execute("SELECT * FROM t")).rejects.toThrow(/no such table/);
   expect(calls).toHaveLength(1);
   const always = fake(Array.from({ length: 1000 }, busy));
-  await expect(retryBusy(always.client as never, { ...noSleep, maxMs: 100 }).execute("x")).rejects.toThrow(/SQLITE_BUSY/);
+  await expect(retryBusy(always.client as unknown as Client, { ...noSleep, maxMs: 100 }).execute("x")).rejects.toThrow(/SQLITE_BUSY/);
   expect(always.calls.length).toBeGreaterThan(1);
   expect(always.calls.length).toBeLessThan(20);
 });
 
 it("leaves interactive transactions alone", async () => {
   const { client, calls } = fake([]);
-  await expect((retryBusy(client as never, noSleep) as unknown as typeof client).transaction()).rejects.toThrow(/SQLITE_BUSY/);
+  await expect((retryBusy(client as unknown as Client, noSleep) as unknown as typeof client).transaction()).rejects.toThrow(/SQLITE_BUSY/);
   expect(calls).toEqual(["transaction"]);
 });
 

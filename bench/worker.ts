@@ -1,0 +1,293 @@
+/**
+ * Worker benchmark: the Worker exactly as `wrangler deploy` builds it, run by workerd (Miniflare) on
+ * this machine against sqld and the Lark emulator, driven with signed, encrypted 我的任务 events.
+ *
+ *   npx tsx bench/worker.ts [events]
+ *
+ * Figures (returned, and printed as JSON; docs/BENCHMARKS.md is assembled by the lead):
+ *  - bundle: worker.js raw and gzipped (Cloudflare's limit is on the gzipped upload: 3 MB free, 10 MB paid);
+ *  - CPU per event, two ways, neither of them Cloudflare's own meter (workerd has none locally):
+ *      isolate — V8's sampling profiler on the Worker's isolate through workerd's inspector: the time
+ *                spent in our isolate (JS, GC, compiling), excluding idle. Closest to what Cloudflare
+ *                bills as CPU time; sampling at 100 µs, so a few percent either way.
+ *      process — utime+stime of the whole workerd process (/proc), idle rate subtracted: adds
+ *                Miniflare's routing workers, HTTP parsing and the sockets to sqld and Lark. An upper bound.
+ *    Both cover the whole event: acknowledgement, the command in waitUntil, and the reply sent.
+ *  - the isolate's V8 heap (used) before, at its peak during and after the load, and workerd's peak RSS;
+ *  - acknowledgement latency (request sent → 200 received) p50/p99, one at a time and 8 at a time.
+ * BENCH_PROFILE_TOP=30 also prints the profile's heaviest functions (build with minify = false to read
+ * them); BENCH_DEBUG=1 prints every acknowledgement.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { createClient } from "@libsql/client";
+import { migrateDatabase } from "../src/runtime/migrate";
+import { startEmulator, type Emulator } from "../test/emulator/index";
+import { postEvent, textMessageEvent } from "../test/helpers/lark-events";
+import { freePort, startSqld } from "../test/helpers/sqld";
+import { APP_ID, buildWorker, ENCRYPT_KEY, larkEnv, startWorker, TOKEN } from "../test/runtime/harness";
+
+const UNITS = 100;
+const TASKS = 3000;
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const latency = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { n: s.length, p50: round(pct(s, 50)), p99: round(pct(s, 99)), max: round(s[s.length - 1]) };
+};
+
+/** A minimal Chrome DevTools Protocol client over Node's WebSocket. */
+async function inspector(url: string) {
+  const ws = new WebSocket(url);
+  await new Promise<void>((res, rej) => {
+    ws.onopen = () => res();
+    ws.onerror = () => rej(new Error(`inspector ${url} unreachable`));
+  });
+  let id = 0;
+  const waiting = new Map<number, (v: any) => void>();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(String(m.data));
+    if (msg.id && waiting.has(msg.id)) {
+      waiting.get(msg.id)!(msg);
+      waiting.delete(msg.id);
+    }
+  };
+  return {
+    async send<T = any>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+      const n = ++id;
+      const answer = new Promise<any>((res) => waiting.set(n, res));
+      ws.send(JSON.stringify({ id: n, method, params }));
+      const msg = await answer;
+      if (msg.error) throw new Error(`${method}: ${msg.error.message}`);
+      return msg.result as T;
+    },
+    close: () => ws.close(),
+  };
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Microseconds the profile's samples spent anywhere but "(idle)". */
+function busyMicros(p: CpuProfile): { busy: number; total: number; gc: number } {
+  const name = new Map(p.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let busy = 0;
+  let total = 0;
+  let gc = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = p.timeDeltas[i] ?? 0;
+    total += dt;
+    const fn = name.get(p.samples[i]);
+    if (fn !== "(idle)") busy += dt;
+    if (fn === "(garbage collector)") gc += dt;
+  }
+  return { busy, total, gc };
+}
+
+/** workerd, as spawned by Miniflare: a child of this process. */
+function workerdPid(): number {
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm.startsWith("workerd") && ppid === process.pid) return Number(d);
+    } catch {
+      /* gone */
+    }
+  }
+  throw new Error("workerd process not found");
+}
+
+const TICKS = 100; // USER_HZ on Linux
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) / TICKS) * 1000; // utime, stime
+}
+function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+) kB`));
+  return m ? round(Number(m[1]) / 1024, 1) : NaN;
+}
+
+async function seed(url: string) {
+  const c = createClient({ url });
+  const stmts: { sql: string; args: (string | number)[] }[] = [];
+  for (let u = 1; u <= UNITS; u++) {
+    stmts.push({ sql: "INSERT INTO units (id, name) VALUES (?, ?)", args: [u, `示例单位${u}`] });
+    stmts.push({ sql: "INSERT INTO unit_aliases (key, alias, unit_id) VALUES (?, ?, ?)", args: [`示例单位${u}`, `示例单位${u}`, u] });
+    stmts.push({ sql: "INSERT INTO members (open_id, name, role, unit_id) VALUES (?, ?, 'liaison', ?)", args: [`ou_bench_${u}`, `联络员${u}`, u] });
+  }
+  stmts.push({ sql: "INSERT INTO plans (id, title, year) VALUES (1, '基准测试任务表', 2026)", args: [] });
+  for (let t = 1; t <= TASKS; t++) {
+    const due = `2026-${String(1 + (t % 12)).padStart(2, "0")}-${String(1 + (t % 28)).padStart(2, "0")}`;
+    stmts.push({ sql: "INSERT INTO tasks (id, plan_id, requirement, due_date, content_key) VALUES (?, 1, ?, ?, ?)", args: [t, `第${t}项政务公开任务：按要求在政府网站公开相关信息并及时更新。`, due, `k${t}`] });
+    for (const u of [1 + (t % UNITS), 1 + ((t * 7) % UNITS)]) {
+      stmts.push({ sql: "INSERT OR IGNORE INTO assignments (task_id, unit_id, due_date, status) VALUES (?, ?, ?, ?)", args: [t, u, due, t % 5 === 0 ? "done" : "todo"] });
+    }
+  }
+  for (let i = 0; i < stmts.length; i += 2000) await c.batch(stmts.slice(i, i + 2000), "write");
+  c.close();
+}
+
+function myTasks(i: number) {
+  const u = 1 + (i % UNITS);
+  return textMessageEvent({ openId: `ou_bench_${u}`, chatId: `oc_bench_p2p_${u}`, chatType: "p2p", token: TOKEN, text: "我的任务" });
+}
+
+/** Posts events `concurrency` at a time; returns each acknowledgement's latency (ms). */
+async function drive(url: string, emulator: Emulator, from: number, n: number, concurrency: number, logs: string[] = []): Promise<number[]> {
+  const times: number[] = [];
+  let next = from;
+  const worker = async () => {
+    while (next < from + n) {
+      const ev = myTasks(next++);
+      emulator.ingestEvent(ev);
+      const t0 = performance.now();
+      const r = await postEvent(url, ev, { encryptKey: ENCRYPT_KEY });
+      times.push(performance.now() - t0);
+      if (process.env.BENCH_DEBUG) console.error("ack", next, r.status, Math.round(performance.now() - t0));
+      if (r.status !== 200) throw new Error(`event answered ${r.status}: ${await r.text()}\n${logs.slice(-20).join("\n")}`);
+      await r.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return times;
+}
+
+export async function benchWorker(o: { events?: number; progress?: (line: string) => void } = {}) {
+  const events = o.events ?? 300;
+  const say = o.progress ?? (() => {});
+  say("building");
+  const bundle = await buildWorker();
+  const raw = readFileSync(bundle.path);
+  const [emulator, sqld] = await Promise.all([startEmulator({ appId: APP_ID, enforceLimits: false }), startSqld()]);
+  await migrateDatabase(sqld.url);
+  await seed(sqld.url);
+  const inspectorPort = await freePort();
+  const worker = await startWorker(larkEnv(emulator, sqld.url), { inspectorPort });
+  const pid = workerdPid();
+  const cdp = await inspector(`ws://127.0.0.1:${inspectorPort}/core:user:`);
+  const heapUsed = async () => round((await cdp.send<{ usedSize: number }>("Runtime.getHeapUsage")).usedSize / 2 ** 20, 1);
+  const allReplies = async (n: number) => {
+    await emulator.waitForMessages(n, 30_000).catch((e) => {
+      say(`failed: ${(e as Error).message.slice(0, 300)}\n${worker.logs.slice(-15).join("\n")}`);
+      throw new Error(`${(e as Error).message}\n--- workerd log ---\n${worker.logs.slice(-30).join("\n")}`);
+    });
+    // The reply is out; its outbox row is marked sent right after: give waitUntil a moment to finish.
+    await new Promise((r) => setTimeout(r, 300));
+  };
+
+  try {
+  say("cold");
+    // Cold isolate: the first event loads the SDK and opens the connections.
+    const tCold = performance.now();
+    const [coldAck] = await drive(worker.url, emulator, 0, 1, 1);
+    await allReplies(1);
+    const coldToReply = performance.now() - tCold;
+  say("warm-up");
+    // Warm-up, then an idle baseline for the process meter.
+    await drive(worker.url, emulator, 1, 30, 4);
+    await allReplies(31);
+    const heapBefore = await heapUsed();
+    const idleCpu0 = cpuMs(pid);
+    const idleT0 = performance.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleRate = (cpuMs(pid) - idleCpu0) / (performance.now() - idleT0);
+
+  say("load");
+    // Load 1, unobserved: `events` events, 4 at a time, until every reply has gone out. Process CPU, heap.
+    let heapPeak = heapBefore;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        heapPeak = Math.max(heapPeak, await heapUsed());
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const cpu0 = cpuMs(pid);
+    const t0 = performance.now();
+    const loadTimes = await drive(worker.url, emulator, 31, events, 4, worker.logs);
+    await allReplies(31 + events);
+    const wall = performance.now() - t0;
+    const processCpu = cpuMs(pid) - cpu0 - idleRate * wall;
+    sampling = false;
+    await sampler;
+
+    // Load 2, the same again under V8's sampling profiler: the isolate's own CPU.
+    say("profile");
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    await cdp.send("Profiler.start");
+    await drive(worker.url, emulator, 31 + events, events, 4, worker.logs);
+    await allReplies(31 + 2 * events);
+    const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
+    const isolate = busyMicros(profile);
+    if (process.env.BENCH_PROFILE_TOP) {
+      const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+      const self = new Map<string, number>();
+      profile.samples.forEach((id, i) => {
+        const n = byNode.get(id) as unknown as { callFrame: { functionName: string; url: string; lineNumber: number } };
+        const k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}`;
+        self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
+      });
+      for (const [k, us] of [...self].sort((x, y) => y[1] - x[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP))) say(`${(us / 1000 / events).toFixed(3)} ms/event  ${k}`);
+    }
+
+  say("latency");
+    // Latency alone (no profiler): one at a time, then 8 at a time.
+    const base = 31 + 2 * events;
+    const sequential = await drive(worker.url, emulator, base, 200, 1);
+    const parallel = await drive(worker.url, emulator, base + 200, 400, 8);
+    await allReplies(base + 600);
+    // (workerd's inspector does not answer HeapProfiler.collectGarbage: "after" is without a forced GC.)
+    const heapAfter = await heapUsed();
+
+    const sent = emulator.messages.length;
+    const result = {
+      bundle: { rawKB: round(raw.length / 1024, 1), gzipKB: round(gzipSync(raw).length / 1024, 1), minified: true },
+      data: { units: UNITS, tasks: TASKS, event: "我的任务 (read 60 assignments, reply with a card)" },
+      coldStart: { firstAckMs: round(coldAck), firstReplyMs: round(coldToReply) },
+      cpuPerEventMs: {
+        isolate: round(isolate.busy / 1000 / events),
+        isolateGcShare: round(isolate.gc / Math.max(1, isolate.busy), 3),
+        process: round(processCpu / events),
+        events,
+        method:
+          "process: workerd's utime+stime (/proc) over a run of `events` events minus its idle rate, / events (includes Miniflare's routing workers, HTTP and sockets: an upper bound); isolate: a second run under V8's sampling profiler on the Worker's isolate (workerd inspector), non-idle samples / events (includes the profiler's own overhead)",
+      },
+      heapMB: { isolateUsedBefore: heapBefore, isolateUsedPeak: heapPeak, isolateUsedAfter: heapAfter, workerdRss: rssMb(pid, "VmRSS"), workerdPeakRss: rssMb(pid, "VmHWM") },
+      ackMs: { sequential: latency(sequential), concurrency8: latency(parallel), concurrency4WithReplies: latency(loadTimes) },
+      replies: sent,
+    };
+    return result;
+  } catch (e) {
+    if (process.env.BENCH_LOG) (await import("node:fs")).writeFileSync(process.env.BENCH_LOG, worker.logs.join("\n"));
+    throw e;
+  } finally {
+    cdp.close();
+    await worker.close();
+    await emulator.close();
+    await sqld.stop();
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  benchWorker({ events: Number(process.argv[2]) || undefined, progress: (l) => console.error(`bench: ${l}`) })
+    .then((r) => {
+      console.log(JSON.stringify(r, null, 2));
+      process.exit(0);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
