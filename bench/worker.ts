@@ -142,8 +142,11 @@ function myTasks(i: number) {
   return textMessageEvent({ openId: `ou_bench_${u}`, chatId: `oc_bench_p2p_${u}`, chatType: "p2p", token: TOKEN, text: "我的任务" });
 }
 
+/** Acknowledged events (their replies are awaited) and refused ones (Lark would deliver those again). */
+const tally = { acked: 0, refused: 0, refusals: [] as string[] };
+
 /** Posts events `concurrency` at a time; returns each acknowledgement's latency (ms). */
-async function drive(url: string, emulator: Emulator, from: number, n: number, concurrency: number, logs: string[] = []): Promise<number[]> {
+async function drive(url: string, emulator: Emulator, from: number, n: number, concurrency: number): Promise<number[]> {
   const times: number[] = [];
   let next = from;
   const worker = async () => {
@@ -151,11 +154,19 @@ async function drive(url: string, emulator: Emulator, from: number, n: number, c
       const ev = myTasks(next++);
       emulator.ingestEvent(ev);
       const t0 = performance.now();
-      const r = await postEvent(url, ev, { encryptKey: ENCRYPT_KEY });
+      // Lark gives up on an answer after 3 s and delivers again; the bench waits 30 s at most.
+      const r = await Promise.race([
+        postEvent(url, ev, { encryptKey: ENCRYPT_KEY }),
+        new Promise<Response>((res) => setTimeout(() => res(new Response("no answer within 30 s", { status: 599 })), 30_000)),
+      ]);
       times.push(performance.now() - t0);
       if (process.env.BENCH_DEBUG) console.error("ack", next, r.status, Math.round(performance.now() - t0));
-      if (r.status !== 200) throw new Error(`event answered ${r.status}: ${await r.text()}\n${logs.slice(-20).join("\n")}`);
-      await r.arrayBuffer();
+      if (r.status === 200) tally.acked++;
+      else {
+        tally.refused++;
+        if (tally.refusals.length < 5) tally.refusals.push(`${r.status} ${(await r.text()).slice(0, 200)}`);
+      }
+      await r.arrayBuffer().catch(() => {});
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -176,26 +187,31 @@ export async function benchWorker(o: { events?: number; progress?: (line: string
   const pid = workerdPid();
   const cdp = await inspector(`ws://127.0.0.1:${inspectorPort}/core:user:`);
   const heapUsed = async () => round((await cdp.send<{ usedSize: number }>("Runtime.getHeapUsage")).usedSize / 2 ** 20, 1);
-  const allReplies = async (n: number) => {
-    await emulator.waitForMessages(n, 30_000).catch((e) => {
-      say(`failed: ${(e as Error).message.slice(0, 300)}\n${worker.logs.slice(-15).join("\n")}`);
-      throw new Error(`${(e as Error).message}\n--- workerd log ---\n${worker.logs.slice(-30).join("\n")}`);
+  /** Waits for a reply to every acknowledged event; one that does not come within 30 s is counted missing. */
+  let missing = 0;
+  const allReplies = async () => {
+    const want = tally.acked - missing;
+    await emulator.waitForMessages(want, 30_000).catch(() => {
+      const short = want - emulator.messages.length;
+      say(`${short} repl${short === 1 ? "y" : "ies"} missing after 30 s`);
+      missing += short;
     });
     // The reply is out; its outbox row is marked sent right after: give waitUntil a moment to finish.
     await new Promise((r) => setTimeout(r, 300));
   };
+
 
   try {
   say("cold");
     // Cold isolate: the first event loads the SDK and opens the connections.
     const tCold = performance.now();
     const [coldAck] = await drive(worker.url, emulator, 0, 1, 1);
-    await allReplies(1);
+    await allReplies();
     const coldToReply = performance.now() - tCold;
   say("warm-up");
     // Warm-up, then an idle baseline for the process meter.
     await drive(worker.url, emulator, 1, 30, 4);
-    await allReplies(31);
+    await allReplies();
     const heapBefore = await heapUsed();
     const idleCpu0 = cpuMs(pid);
     const idleT0 = performance.now();
@@ -214,8 +230,8 @@ export async function benchWorker(o: { events?: number; progress?: (line: string
     })();
     const cpu0 = cpuMs(pid);
     const t0 = performance.now();
-    const loadTimes = await drive(worker.url, emulator, 31, events, 4, worker.logs);
-    await allReplies(31 + events);
+    const loadTimes = await drive(worker.url, emulator, 31, events, 4);
+    await allReplies();
     const wall = performance.now() - t0;
     const processCpu = cpuMs(pid) - cpu0 - idleRate * wall;
     sampling = false;
@@ -226,8 +242,8 @@ export async function benchWorker(o: { events?: number; progress?: (line: string
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
     await cdp.send("Profiler.start");
-    await drive(worker.url, emulator, 31 + events, events, 4, worker.logs);
-    await allReplies(31 + 2 * events);
+    await drive(worker.url, emulator, 31 + events, events, 4);
+    await allReplies();
     const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
     const isolate = busyMicros(profile);
     if (process.env.BENCH_PROFILE_TOP) {
@@ -246,7 +262,7 @@ export async function benchWorker(o: { events?: number; progress?: (line: string
     const base = 31 + 2 * events;
     const sequential = await drive(worker.url, emulator, base, 200, 1);
     const parallel = await drive(worker.url, emulator, base + 200, 400, 8);
-    await allReplies(base + 600);
+    await allReplies();
     // (workerd's inspector does not answer HeapProfiler.collectGarbage: "after" is without a forced GC.)
     const heapAfter = await heapUsed();
 
@@ -266,6 +282,9 @@ export async function benchWorker(o: { events?: number; progress?: (line: string
       heapMB: { isolateUsedBefore: heapBefore, isolateUsedPeak: heapPeak, isolateUsedAfter: heapAfter, workerdRss: rssMb(pid, "VmRSS"), workerdPeakRss: rssMb(pid, "VmHWM") },
       ackMs: { sequential: latency(sequential), concurrency8: latency(parallel), concurrency4WithReplies: latency(loadTimes) },
       replies: sent,
+      acknowledged: tally.acked,
+      missingReplies: missing,
+      refused: { count: tally.refused, examples: tally.refusals },
     };
     return result;
   } catch (e) {
