@@ -300,6 +300,9 @@ export async function benchWorker(o: { events?: number; progress?: (line: string
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
+  // Interrupted: exit through process.exit so that sqld and workerd are reaped.
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
   benchWorker({ events: Number(process.argv[2]) || undefined, progress: (l) => console.error(`bench: ${l}`) })
     .then((r) => {
       console.log(JSON.stringify(r, null, 2));

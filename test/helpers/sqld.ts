@@ -61,6 +61,9 @@ export async function startSqld(o: { timeoutMs?: number } = {}): Promise<Sqld> {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, RUST_LOG: process.env.SQLD_LOG ?? "error" },
     });
+    // If this process ends without stop() (a crash, an exit in a hurry), sqld must not outlive it.
+    const reap = () => child.kill("SIGKILL");
+    process.once("exit", reap);
     let out = "";
     child.stdout!.on("data", (b) => (out += b));
     child.stderr!.on("data", (b) => (out += b));
@@ -69,6 +72,7 @@ export async function startSqld(o: { timeoutMs?: number } = {}): Promise<Sqld> {
       await waitReady(`http://127.0.0.1:${port}`, child, exited, timeoutMs);
     } catch (e) {
       lastError = new Error(`${(e as Error).message}\n${out.slice(-2000)}`);
+      process.off("exit", reap);
       await kill(child, exited);
       rmSync(dir, { recursive: true, force: true });
       continue;
@@ -80,6 +84,7 @@ export async function startSqld(o: { timeoutMs?: number } = {}): Promise<Sqld> {
       pid: child.pid!,
       output: () => out,
       async stop() {
+        process.off("exit", reap);
         await kill(child, exited);
         rmSync(dir, { recursive: true, force: true });
       },
