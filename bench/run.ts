@@ -31,8 +31,9 @@ for (const name of chosen.length ? chosen : Object.keys(all)) {
     results[name] = { error: String((e as Error).stack ?? e) };
   }
   console.error(`bench: ${name} took ${Math.round((performance.now() - t0) / 1000)} s`);
+  // Written after each benchmark, so a long or interrupted run keeps what it measured.
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(results, null, 2));
 }
-mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(results, null, 2));
 console.log(JSON.stringify(results, null, 2));
 process.exit(0);
