@@ -55,3 +55,99 @@ export function retryBusy<C extends Pick<Client, "execute" | "batch">>(client: C
 export function timeoutFetch(ms = 10_000, base: typeof fetch = fetch): typeof fetch {
   return ((input: RequestInfo | URL, init?: RequestInit) => base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) })) as typeof fetch;
 }
+
+/** Writers in flight in this isolate (module state shared by every request's client). */
+const writers = new Map<symbol, number>();
+
+export interface WriteSlotsOptions {
+  /** Writers allowed at once in this isolate. */
+  max?: number;
+  /** A slot held longer than this belongs to a request that was cut off: it is freed. */
+  staleMs?: number;
+  pollMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const READ = /^\s*(select|pragma\s+\w+\s*;?\s*$)/i;
+
+/**
+ * At most `max` writes to the server at once from this isolate, for Workers, where one isolate serves
+ * many requests but no request may wait on a promise another request settles (workerd cancels such
+ * continuations). So a waiting writer polls a shared counter on its own timer instead of queueing
+ * behind a promise. Reads are not limited. Node does not need this: it queues writes (serialWrites).
+ */
+export function writeSlots<C extends Pick<Client, "execute" | "batch" | "transaction">>(client: C, o: WriteSlotsOptions = {}): C {
+  const max = o.max ?? 4;
+  const staleMs = o.staleMs ?? 20_000;
+  const pollMs = o.pollMs ?? 5;
+  const now = o.now ?? (() => Date.now());
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const acquire = async (): Promise<() => void> => {
+    for (;;) {
+      const t = now();
+      for (const [k, since] of writers) if (t - since > staleMs) writers.delete(k);
+      if (writers.size < max) {
+        const key = Symbol("writer");
+        writers.set(key, t);
+        return () => void writers.delete(key);
+      }
+      await sleep(pollMs * (0.5 + Math.random()));
+    }
+  };
+  const held = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "execute") {
+        return (stmt: InStatement | string, args?: InArgs) =>
+          READ.test(typeof stmt === "string" ? stmt : stmt.sql) ? target.execute(stmt as string, args) : held(() => target.execute(stmt as string, args));
+      }
+      if (prop === "batch") {
+        return (stmts: InStatement[], mode?: TransactionMode) => (mode === "read" ? target.batch(stmts, mode) : held(() => target.batch(stmts, mode)));
+      }
+      if (prop === "transaction") {
+        return async (mode?: TransactionMode) => {
+          if (mode === "read") return target.transaction(mode);
+          const release = await acquire();
+          let tx: Awaited<ReturnType<C["transaction"]>>;
+          try {
+            tx = (await target.transaction(mode)) as Awaited<ReturnType<C["transaction"]>>;
+          } catch (e) {
+            release();
+            throw e;
+          }
+          const ends = (fn: (...a: unknown[]) => unknown) =>
+            async (...a: unknown[]) => {
+              try {
+                return await fn.apply(tx, a);
+              } finally {
+                release();
+              }
+            };
+          return new Proxy(tx, {
+            get(t, p) {
+              const v = Reflect.get(t, p, t);
+              if (p === "commit" || p === "rollback") return ends(v as (...a: unknown[]) => unknown);
+              if (p === "close") {
+                return (...a: unknown[]) => {
+                  release();
+                  return (v as (...a: unknown[]) => unknown).apply(t, a);
+                };
+              }
+              return typeof v === "function" ? v.bind(t) : v;
+            },
+          });
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}

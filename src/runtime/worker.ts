@@ -22,7 +22,7 @@ import { systemClock } from "../domain/clock";
 import { runScheduled } from "../jobs/run";
 import { LarkClient } from "../lark/client";
 import { buildServer, type Server } from "../server";
-import { retryBusy, timeoutFetch } from "./remote-db";
+import { retryBusy, timeoutFetch, writeSlots } from "./remote-db";
 import { runTick, type ScheduledJobs } from "./scheduled";
 
 /** Vars and secrets (wrangler.toml [vars], `wrangler secret put`); other bindings are ignored. */
@@ -101,8 +101,9 @@ function getShared(env: Env): Shared {
 /** The bot for one request or Cron event (cheap: no I/O until it is used; the HTTP client opens no connection). */
 function getInstance(env: Env): Instance {
   const { config, lark } = getShared(env);
-  // The libSQL server answers SQLITE_BUSY when writers meet; single statements and batches are retried.
-  const client = retryBusy(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, fetch: timeoutFetch() }));
+  // The libSQL server answers SQLITE_BUSY when writers meet (single statements and batches are retried)
+  // and stalls for seconds when many write at once: this isolate's requests write four at a time.
+  const client = writeSlots(retryBusy(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, fetch: timeoutFetch() })));
   const server = buildServer({
     config,
     client,

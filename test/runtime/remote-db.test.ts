@@ -1,7 +1,7 @@
 /** The libSQL-server client wrapper: SQLITE_BUSY single statements and batches are sent again; nothing else is. */
 import type { Client } from "@libsql/client";
-import { expect, it } from "vitest";
-import { isBusy, retryBusy, timeoutFetch } from "../../src/runtime/remote-db";
+import { describe, expect, it } from "vitest";
+import { isBusy, retryBusy, timeoutFetch, writeSlots } from "../../src/runtime/remote-db";
 
 const busy = () => Object.assign(new Error("SQLITE_BUSY: SQLite error: database is locked"), { code: "SQLITE_BUSY" });
 
@@ -72,4 +72,66 @@ it("gives every database request a deadline", async () => {
   expect(signal).toBeDefined();
   await new Promise((r) => setTimeout(r, 80));
   expect(signal!.aborted).toBe(true);
+});
+
+describe("write slots (Workers: one isolate, many requests, no shared promises)", () => {
+  function slow() {
+    let active = 0;
+    let peak = 0;
+    const calls: string[] = [];
+    const run = async (what: string) => {
+      calls.push(what);
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 10));
+      active--;
+      return { rows: [] };
+    };
+    const client = {
+      execute: (stmt: string | { sql: string }) => run(typeof stmt === "string" ? stmt : stmt.sql),
+      batch: (stmts: unknown[], mode?: string) => run(`batch ${mode}`),
+      transaction: async () => {
+        active++;
+        peak = Math.max(peak, active);
+        return { execute: async () => ({ rows: [] }), commit: async () => void active--, rollback: async () => void active--, close: () => {} };
+      },
+    };
+    return { client, calls, peak: () => peak };
+  }
+
+  it("lets at most `max` writes run at once; reads are not held back", async () => {
+    const s = slow();
+    const c = writeSlots(s.client as unknown as Client, { max: 2, pollMs: 1 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => c.execute(`INSERT INTO t VALUES (${i})`)));
+    expect(s.peak()).toBe(2);
+    const r = slow();
+    const cr = writeSlots(r.client as unknown as Client, { max: 2, pollMs: 1 });
+    await Promise.all(Array.from({ length: 8 }, () => cr.execute("SELECT 1")));
+    expect(r.peak()).toBe(8);
+  });
+
+  it("a write transaction holds its slot until it commits", async () => {
+    const s = slow();
+    const c = writeSlots(s.client as unknown as Client, { max: 1, pollMs: 1 });
+    const tx = await c.transaction("write");
+    let wrote = false;
+    const write = c.execute("UPDATE t SET x = 1").then(() => (wrote = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(wrote).toBe(false);
+    await tx.commit();
+    tx.close();
+    await write;
+    expect(wrote).toBe(true);
+  });
+
+  it("frees a slot whose request was cut off", async () => {
+    let t = 0;
+    const s = slow();
+    const c = writeSlots(s.client as unknown as Client, { max: 1, pollMs: 1, staleMs: 1000, now: () => t });
+    await c.transaction("write"); // never committed: its request was cancelled
+    const write = c.execute("UPDATE t SET x = 2");
+    await new Promise((r) => setTimeout(r, 20));
+    t = 2000;
+    await write;
+  });
 });
