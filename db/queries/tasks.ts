@@ -49,7 +49,8 @@ export interface OpenFilter {
  */
 // A substring test on the stored JSON (JSON.stringify writes no spaces): a json_tree walk per row cost
 // ten times more on a unit's list.
-const isStandingDuty = sql`(${assignments.instance} = '' AND (instr(${tasks.deadline}, '"every":"') > 0 OR instr(${tasks.deadline}, '"kind":"event_relative"') > 0))`;
+// coalesce: a task without a stored schedule (NULL) is not a standing duty, and NOT NULL would hide it.
+const isStandingDuty = sql`(${assignments.instance} = '' AND (instr(coalesce(${tasks.deadline}, ''), '"every":"') > 0 OR instr(coalesce(${tasks.deadline}, ''), '"kind":"event_relative"') > 0))`;
 
 function openWhere(unitId: number, f: OpenFilter) {
   return and(
