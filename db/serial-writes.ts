@@ -26,24 +26,24 @@ class Mutex {
   }
 }
 
-const READ_ONLY = /^\s*(select|pragma\s+\w+\s*$|explain|with\s+[\s\S]*\bselect\b(?![\s\S]*\b(insert|update|delete)\b))/i;
+const READ_ONLY = /^\s*(select|pragma\s+\w+\s*;?\s*$|explain|with\s+[\s\S]*\bselect\b(?![\s\S]*\b(insert|update|delete)\b))/i;
 
 function sqlOf(stmt: InStatement | string): string {
   return typeof stmt === "string" ? stmt : stmt.sql;
 }
 
-export interface SerialWritesOptions {
-  /**
-   * Statements that go ahead of queued work: the webhook's receipt of an event, which Lark waits for,
-   * must not queue behind the writes of events already acknowledged.
-   */
-  urgent?: RegExp;
-}
-
-export function serialWrites(client: Client, opts: SerialWritesOptions = {}): Client {
-  const mutex = new Mutex();
-  const locked = async <T>(fn: () => Promise<T>, urgent = false): Promise<T> => {
-    const release = await mutex.lock(urgent);
+/**
+ * Wraps a libSQL client so that every write holds a slot from `acquire` while it runs: a statement
+ * that is not a read, a write batch, a migration, and a write transaction from its start until it
+ * commits, rolls back or closes. Reads pass straight through. `acquire` decides what a slot is:
+ * one in-process lock here (serialWrites), a few polled slots per Worker isolate (src/runtime/remote-db.ts).
+ */
+export function gateWrites<C extends Pick<Client, "execute" | "batch" | "transaction">>(
+  client: C,
+  acquire: (sql: string) => Promise<() => void>,
+): C {
+  const held = async <T>(sql: string, fn: () => Promise<T>): Promise<T> => {
+    const release = await acquire(sql);
     try {
       return await fn();
     } finally {
@@ -54,21 +54,20 @@ export function serialWrites(client: Client, opts: SerialWritesOptions = {}): Cl
     get(target, prop, receiver) {
       if (prop === "execute") {
         return (stmt: InStatement | string, args?: InArgs) =>
-          READ_ONLY.test(sqlOf(stmt))
-            ? target.execute(stmt as string, args)
-            : locked(() => target.execute(stmt as string, args), !!opts.urgent?.test(sqlOf(stmt)));
+          READ_ONLY.test(sqlOf(stmt)) ? target.execute(stmt as string, args) : held(sqlOf(stmt), () => target.execute(stmt as string, args));
       }
       if (prop === "batch") {
         return (stmts: InStatement[], mode?: TransactionMode) =>
-          mode === "read" ? target.batch(stmts, mode) : locked(() => target.batch(stmts, mode));
+          mode === "read" ? target.batch(stmts, mode) : held("", () => target.batch(stmts, mode));
       }
       if (prop === "migrate" || prop === "executeMultiple") {
-        return (arg: never) => locked(() => (target[prop] as (a: never) => Promise<unknown>)(arg));
+        const fn = Reflect.get(target, prop, receiver) as ((a: never) => Promise<unknown>) | undefined;
+        return fn && ((arg: never) => held("", () => fn.call(target, arg)));
       }
       if (prop === "transaction") {
         return async (mode?: TransactionMode): Promise<Transaction> => {
           if (mode === "read") return target.transaction(mode);
-          const release = await mutex.lock();
+          const release = await acquire("");
           let tx: Transaction;
           try {
             tx = await target.transaction(mode);
@@ -86,10 +85,12 @@ export function serialWrites(client: Client, opts: SerialWritesOptions = {}): Cl
           return new Proxy(tx, {
             get(t, p) {
               if (p === "commit" || p === "rollback") return () => (t[p] as () => Promise<void>).call(t).finally(finish);
-              if (p === "close") return () => {
-                t.close();
-                finish();
-              };
+              if (p === "close") {
+                return () => {
+                  t.close();
+                  finish();
+                };
+              }
               const v = Reflect.get(t, p, t);
               return typeof v === "function" ? v.bind(t) : v;
             },
@@ -100,4 +101,18 @@ export function serialWrites(client: Client, opts: SerialWritesOptions = {}): Cl
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
+}
+
+export interface SerialWritesOptions {
+  /**
+   * Statements that go ahead of queued work: the webhook's receipt of an event, which Lark waits for,
+   * must not queue behind the writes of events already acknowledged.
+   */
+  urgent?: RegExp;
+}
+
+/** One writer at a time in this process, urgent statements first. */
+export function serialWrites(client: Client, opts: SerialWritesOptions = {}): Client {
+  const mutex = new Mutex();
+  return gateWrites(client, (sql) => mutex.lock(!!sql && !!opts.urgent?.test(sql)));
 }

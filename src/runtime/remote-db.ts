@@ -11,6 +11,7 @@
  * alone: their statements cannot be replayed one by one.
  */
 import type { Client, InArgs, InStatement, TransactionMode } from "@libsql/client";
+import { gateWrites } from "../../db/serial-writes";
 
 export function isBusy(e: unknown): boolean {
   const err = e as { code?: string; message?: string; cause?: { code?: string } } | undefined;
@@ -69,8 +70,6 @@ export interface WriteSlotsOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const READ = /^\s*(select|pragma\s+\w+\s*;?\s*$)/i;
-
 /**
  * At most `max` writes to the server at once from this isolate, for Workers, where one isolate serves
  * many requests but no request may wait on a promise another request settles (workerd cancels such
@@ -95,59 +94,5 @@ export function writeSlots<C extends Pick<Client, "execute" | "batch" | "transac
       await sleep(pollMs * (0.5 + Math.random()));
     }
   };
-  const held = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await acquire();
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  };
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === "execute") {
-        return (stmt: InStatement | string, args?: InArgs) =>
-          READ.test(typeof stmt === "string" ? stmt : stmt.sql) ? target.execute(stmt as string, args) : held(() => target.execute(stmt as string, args));
-      }
-      if (prop === "batch") {
-        return (stmts: InStatement[], mode?: TransactionMode) => (mode === "read" ? target.batch(stmts, mode) : held(() => target.batch(stmts, mode)));
-      }
-      if (prop === "transaction") {
-        return async (mode?: TransactionMode) => {
-          if (mode === "read") return target.transaction(mode);
-          const release = await acquire();
-          let tx: Awaited<ReturnType<C["transaction"]>>;
-          try {
-            tx = (await target.transaction(mode)) as Awaited<ReturnType<C["transaction"]>>;
-          } catch (e) {
-            release();
-            throw e;
-          }
-          const ends = (fn: (...a: unknown[]) => unknown) =>
-            async (...a: unknown[]) => {
-              try {
-                return await fn.apply(tx, a);
-              } finally {
-                release();
-              }
-            };
-          return new Proxy(tx, {
-            get(t, p) {
-              const v = Reflect.get(t, p, t);
-              if (p === "commit" || p === "rollback") return ends(v as (...a: unknown[]) => unknown);
-              if (p === "close") {
-                return (...a: unknown[]) => {
-                  release();
-                  return (v as (...a: unknown[]) => unknown).apply(t, a);
-                };
-              }
-              return typeof v === "function" ? v.bind(t) : v;
-            },
-          });
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
+  return gateWrites(client, acquire);
 }
