@@ -24,6 +24,9 @@ class TokenCache {
   }
 }
 
+const quiet = () => {};
+const SILENT = { error: quiet, warn: quiet, info: quiet, debug: quiet, trace: quiet };
+
 export interface LarkClientOptions {
   appId: string;
   appSecret: string;
@@ -47,7 +50,11 @@ export class LarkClient implements Messenger {
           appType: lark.AppType.SelfBuild,
           httpInstance: fetchHttpInstance(this.opts.fetch) as never,
           cache: this.cache as never,
-          loggerLevel: lark.LoggerLevel.fatal,
+          // Every failed call comes back to the outbox as a LarkError, which decides and logs; the SDK's
+          // own error log would print each retried 429/5xx again. (Its `loggerLevel || info` turns
+          // `fatal`, which is 0, into `info`, so a silent logger is the way to quiet it.)
+          loggerLevel: lark.LoggerLevel.error,
+          logger: SILENT,
         }),
     );
     return this.sdk;
