@@ -5,7 +5,7 @@ import { defineCommand } from "../src/bot/command";
 import { UserError } from "../src/bot/errors";
 import { splitUnitList, unitByName } from "../src/bot/lookup";
 import { text } from "../src/bot/reply";
-import { contentKeyOf } from "../src/bot/content-key";
+import { contentKeys } from "../src/importer/build";
 import { formatCn, isValidDate } from "../src/domain/dates";
 import { parseDeadline } from "../src/domain/deadline";
 
@@ -50,7 +50,7 @@ export default defineCommand({
         deadlineText: duePart,
         deadline: JSON.stringify({ text: duePart, kind: "absolute", due }),
         dueDate: due,
-        contentKey: contentKeyOf(requirement),
+        contentKey: contentKeys([{ requirement, category: [] }])[0],
         createdBy: ctx.actor.openId,
         createdAt: at,
         updatedAt: at,

@@ -8,7 +8,7 @@ import { bindChat, setMember } from "../../db/queries/members";
 import { addAssignment } from "../../db/queries/tasks";
 import { upsertUnit } from "../../db/queries/units";
 import { plans, tasks, units } from "../../db/schema";
-import { contentKeyOf } from "../bot/content-key";
+import { contentKeys } from "../importer/build";
 import { addDays, formatCn } from "../domain/dates";
 
 export const SANDBOX_PEOPLE = {
@@ -42,7 +42,7 @@ export async function seedExample(db: Db, today: string, at: number): Promise<bo
       const deadlineText = phrase ?? `${formatCn(due!)}前`;
       const [t] = await tx
         .insert(tasks)
-        .values({ planId: plan.id, requirement, deadlineText, dueDate: due, contentKey: contentKeyOf(requirement), category: JSON.stringify(["示例"]) })
+        .values({ planId: plan.id, requirement, deadlineText, dueDate: due, contentKey: contentKeys([{ requirement, category: [] }])[0], category: JSON.stringify(["示例"]) })
         .returning();
       for (const u of unitIds) await addAssignment(tx, { taskId: t.id, unitId: u, dueDate: due }, at);
     }

@@ -8,7 +8,7 @@ import { bindChat, setMember } from "../../db/queries/members";
 import { addAssignment } from "../../db/queries/tasks";
 import { upsertUnit } from "../../db/queries/units";
 import { plans, tasks } from "../../db/schema";
-import { contentKeyOf } from "../../src/bot/content-key";
+import { contentKeys } from "../../src/importer/build";
 import { runScheduled, type ScheduledReport } from "../../src/jobs/run";
 import { ADMIN, startHarness, visibleText, type Harness } from "../helpers/harness";
 import type { EmulatedMessage } from "../emulator";
@@ -75,7 +75,7 @@ export async function task(
       deadlineText: o.deadlineText ?? (due ?? ""),
       deadline: o.deadline === undefined ? (due ? JSON.stringify({ text: due, kind: "absolute", due }) : null) : JSON.stringify(o.deadline),
       dueDate: due,
-      contentKey: contentKeyOf(requirement),
+      contentKey: contentKeys([{ requirement, category: [] }])[0],
       createdAt,
       updatedAt: createdAt,
     })
