@@ -1,7 +1,7 @@
 import { unitOverview } from "../db/queries/units";
 import { defineCommand } from "../src/bot/command";
 import { card } from "../src/bot/reply";
-import { splitPage } from "../src/bot/task-list";
+import { pageNav, splitPage } from "../src/bot/task-list";
 
 const PAGE = 15;
 
@@ -31,18 +31,7 @@ export default defineCommand({
     return card(`单位 ${list.length} 个`, "blue", [
       ...(missing ? [{ type: "markdown" as const, text: `有 ${missing} 个单位还没绑定群或登记联络员，收不到提醒。` }] : []),
       { type: "markdown", text: lines.join("\n") },
-      ...(pages > 1
-        ? [
-            { type: "note" as const, text: `第 ${p}/${pages} 页` },
-            {
-              type: "buttons" as const,
-              buttons: [
-                ...(p > 1 ? [{ label: "上一页", command: `单位 第${p - 1}页` }] : []),
-                ...(p < pages ? [{ label: "下一页", command: `单位 第${p + 1}页`, primary: true }] : []),
-              ],
-            },
-          ]
-        : []),
+      ...pageNav(p, pages, list.length, (n) => `单位 第${n}页`),
     ]);
   },
 });

@@ -45,15 +45,19 @@ export function pagedList(
   commandForPage: (p: number) => string,
 ): Block[] {
   const { pages, page: p } = pageWindow(page, total);
-  const blocks: Block[] = [{ type: "markdown", text: rows.map((r) => assignmentLine(r, today)).join("\n") }];
-  if (pages > 1) {
-    blocks.push({ type: "note", text: `第 ${p}/${pages} 页，共 ${total} 项` });
-    const buttons = [];
-    if (p > 1) buttons.push({ label: "上一页", command: commandForPage(p - 1) });
-    if (p < pages) buttons.push({ label: "下一页", command: commandForPage(p + 1), primary: true });
-    blocks.push({ type: "buttons", buttons });
-  }
-  return blocks;
+  return [{ type: "markdown", text: rows.map((r) => assignmentLine(r, today)).join("\n") }, ...pageNav(p, pages, total, commandForPage)];
+}
+
+/** "第 2/3 页，共 20 项" and the buttons to the neighbouring pages; nothing for a single page. */
+export function pageNav(page: number, pages: number, total: number, commandForPage: (p: number) => string): Block[] {
+  if (pages <= 1) return [];
+  const buttons = [];
+  if (page > 1) buttons.push({ label: "上一页", command: commandForPage(page - 1) });
+  if (page < pages) buttons.push({ label: "下一页", command: commandForPage(page + 1), primary: true });
+  return [
+    { type: "note", text: `第 ${page}/${pages} 页，共 ${total} 项` },
+    { type: "buttons", buttons },
+  ];
 }
 
 /** 第2页 / 2 / p2 at the end of the arguments. */

@@ -12,7 +12,7 @@ export async function unitPage(
   page: number,
   commandForPage: (p: number) => string,
 ): Promise<{ total: number; rows: UnitAssignmentRow[]; blocks: Block[] }> {
-  let { rows, total } = await openAssignmentsPage(ctx.db, unit.id, filter, pageWindow(page, Number.MAX_SAFE_INTEGER).offset, PAGE_SIZE);
+  let { rows, total } = await openAssignmentsPage(ctx.db, unit.id, filter, (Math.max(1, page) - 1) * PAGE_SIZE, PAGE_SIZE);
   // Asked for a page past the end (the list shrank since the button was drawn): show the last one.
   if (!rows.length && total > 0) ({ rows } = await openAssignmentsPage(ctx.db, unit.id, filter, pageWindow(page, total).offset, PAGE_SIZE));
   return { total, rows, blocks: total ? pagedList(rows, page, total, ctx.today, commandForPage) : [] };
