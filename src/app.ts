@@ -6,6 +6,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Bot } from "./bot/pipeline";
 import { renderCard } from "./lark/cards/render";
+import type { CryptoPrimitives } from "./lark/crypto";
 import { readLarkRequest } from "./lark/receive";
 import type { SandboxMessenger } from "./lark/sandbox-messenger";
 
@@ -16,6 +17,7 @@ export interface AppDeps {
   verificationToken: string;
   encryptKey?: string;
   signatureMaxAgeSeconds: number;
+  crypto?: CryptoPrimitives;
   version: string;
   /** Runs work after the response (Workers: waitUntil; Node: tracked for clean shutdown). */
   defer(c: Context, work: Promise<unknown>): void;
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps) {
         encryptKey: deps.encryptKey,
         maxAgeSeconds: deps.signatureMaxAgeSeconds,
         nowMs: deps.now(),
+        crypto: deps.crypto,
       });
       if (inbound.kind === "reject") {
         log(`webhook: refused (${inbound.status}): ${inbound.reason}`);

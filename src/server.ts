@@ -13,6 +13,7 @@ import type { Config } from "./config";
 import { createCalendar, type WorkCalendar } from "./domain/calendar";
 import type { Clock } from "./domain/clock";
 import { LarkClient } from "./lark/client";
+import type { CryptoPrimitives } from "./lark/crypto";
 import type { Messenger } from "./lark/messenger";
 import { SandboxMessenger } from "./lark/sandbox-messenger";
 import { onCalendarChange } from "./jobs/calendar-hooks";
@@ -32,6 +33,8 @@ export interface ServerOptions {
   /** Tests and the benchmark may hand in their own transport. */
   messenger?: Messenger;
   fetch?: typeof fetch;
+  /** The runtime's own hash and cipher, when faster than WebCrypto (Node). */
+  crypto?: CryptoPrimitives;
   /**
    * Events worked on at once. On the embedded file every query runs synchronously, so one at a
    * time keeps each stretch without I/O short and acknowledgements never wait behind several;
@@ -68,6 +71,7 @@ export function buildServer(o: ServerOptions) {
     verificationToken: o.config.LARK_VERIFICATION_TOKEN ?? SANDBOX_TOKEN,
     encryptKey: o.config.LARK_ENCRYPT_KEY,
     signatureMaxAgeSeconds: o.config.LARK_SIGNATURE_MAX_AGE,
+    crypto: o.crypto,
     version: VERSION,
     defer: o.defer,
     now: () => o.clock.now().getTime(),

@@ -2,7 +2,7 @@
  * The first thing a webhook request meets: raw body → challenge? → signature → decrypt → token → envelope.
  * Pure: no database, no HTTP framework; the route turns the verdict into a response.
  */
-import { decryptEvent, larkSignature, safeEqual } from "./crypto";
+import { decryptEvent, larkSignature, safeEqual, type CryptoPrimitives } from "./crypto";
 import { envelopeV2, urlVerification, type EnvelopeV2 } from "./events";
 
 export interface ReceiveConfig {
@@ -11,6 +11,8 @@ export interface ReceiveConfig {
   /** Signed requests older (or newer) than this many seconds are refused; 0 turns the check off. */
   maxAgeSeconds: number;
   nowMs: number;
+  /** WebCrypto unless the runtime has faster primitives. */
+  crypto?: CryptoPrimitives;
 }
 
 export type Inbound =
@@ -58,7 +60,7 @@ export async function readLarkRequest(
     if (!encrypted) return reject(401, "an encrypt key is configured but the body is not encrypted");
     let plain: string;
     try {
-      plain = await decryptEvent(body.encrypt as string, cfg.encryptKey);
+      plain = await decryptEvent(body.encrypt as string, cfg.encryptKey, cfg.crypto);
     } catch {
       return reject(400, "body could not be decrypted with the configured encrypt key");
     }
@@ -82,7 +84,7 @@ export async function readLarkRequest(
     const nonce = header("x-lark-request-nonce");
     const sig = header("x-lark-signature");
     if (!ts || !nonce || !sig) return reject(401, "signature headers missing");
-    const expected = await larkSignature(ts, nonce, cfg.encryptKey, raw);
+    const expected = await larkSignature(ts, nonce, cfg.encryptKey, raw, cfg.crypto);
     if (!safeEqual(expected, sig.toLowerCase())) return reject(401, "signature mismatch");
     const ageSec = Math.abs(cfg.nowMs / 1000 - Number(ts));
     if (cfg.maxAgeSeconds > 0 && !(ageSec <= cfg.maxAgeSeconds)) return reject(401, "signed timestamp outside the replay window");

@@ -16,6 +16,7 @@ import { todayIn } from "../domain/dates";
 import { startScheduler } from "../jobs/cron";
 import { SANDBOX_CHATS, SANDBOX_PEOPLE, seedExample } from "../sandbox/example";
 import { buildServer, SANDBOX_TOKEN } from "../server";
+import { nodeCrypto } from "./node-crypto";
 import { retryBusy, timeoutFetch } from "./remote-db";
 import { runTick, type ScheduledJobs } from "./scheduled";
 import { startLongConnection, type LongConnection } from "./websocket";
@@ -75,6 +76,7 @@ export async function startNode(opts: NodeOptions = {}) {
     client,
     clock,
     eventConcurrency: embedded ? 1 : 4,
+    crypto: nodeCrypto,
     log,
     defer: (_c, work) => void track(work).catch(() => {}),
   });
