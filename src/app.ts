@@ -19,9 +19,9 @@ export interface AppDeps {
   signatureMaxAgeSeconds: number;
   crypto?: CryptoPrimitives;
   version: string;
-  /** Runs work after the response (Workers: waitUntil; Node: tracked for clean shutdown). */
-  defer(c: Context, work: Promise<unknown>): void;
-  health(): Promise<{ ok: boolean; detail: string }>;
+  /** Runs work after the response (Workers: waitUntil; Node: in the background, tracked for clean shutdown). */
+  defer(c: Context, work: () => Promise<unknown>): void;
+  health(): Promise<{ ok: boolean; detail: string; eventsWaiting?: number }>;
   now(): number;
   sandbox?: SandboxMessenger;
   log?: (line: string) => void;
@@ -33,7 +33,10 @@ export function createApp(deps: AppDeps) {
 
   app.get("/healthz", async (c) => {
     const db = await deps.health().catch((e: Error) => ({ ok: false, detail: e.message }));
-    return c.json({ ok: db.ok, version: deps.version, database: db.detail, mode: deps.sandbox ? "sandbox" : "lark" }, db.ok ? 200 : 503);
+    return c.json(
+      { ok: db.ok, version: deps.version, database: db.detail, mode: deps.sandbox ? "sandbox" : "lark", ...("eventsWaiting" in db ? { eventsWaiting: db.eventsWaiting } : {}) },
+      db.ok ? 200 : 503,
+    );
   });
 
   app.post(
@@ -61,7 +64,7 @@ export function createApp(deps: AppDeps) {
       }
       // Durable receipt first (so a crash after the 200 loses nothing), then acknowledge, then work.
       const fresh = await deps.bot.accept(env);
-      if (fresh) deps.defer(c, deps.bot.process(env));
+      if (fresh) deps.defer(c, () => deps.bot.process(env));
       return c.json({});
     },
   );

@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { commands } from "../commands";
 import { createDb } from "../db/client";
 import { overlayDays } from "../db/queries/calendar";
+import { eventsWaiting } from "../db/queries/events";
 import { createApp } from "./app";
 import { createBot } from "./bot/pipeline";
 import type { Config } from "./config";
@@ -28,7 +29,7 @@ export interface ServerOptions {
   config: Config;
   client: Client;
   clock: Clock;
-  defer(c: Context, work: Promise<unknown>): void;
+  defer(c: Context, work: () => Promise<unknown>): void;
   log?: (line: string) => void;
   /** Tests and the benchmark may hand in their own transport. */
   messenger?: Messenger;
@@ -41,6 +42,9 @@ export interface ServerOptions {
    * over HTTP (sqld, Turso) queries wait on the network and a few at once overlap those waits.
    */
   eventConcurrency?: number;
+  /** See BotDeps (src/bot/pipeline.ts): how the runtime batches receipts and keeps answering out of the acknowledgements' way. */
+  nextTurn?: (fn: () => void) => void;
+  quiet?: () => Promise<void>;
 }
 
 export function buildServer(o: ServerOptions) {
@@ -64,7 +68,7 @@ export function buildServer(o: ServerOptions) {
   };
   onCalendarChange(db, reloadCalendar);
 
-  const bot = createBot({ db, clock: o.clock, calendar: getCalendar, messenger, sender, commands, adminOpenIds: o.config.ADMIN_OPEN_IDS, log, concurrency: o.eventConcurrency });
+  const bot = createBot({ db, clock: o.clock, calendar: getCalendar, messenger, sender, commands, adminOpenIds: o.config.ADMIN_OPEN_IDS, log, concurrency: o.eventConcurrency, nextTurn: o.nextTurn, quiet: o.quiet });
 
   const app = createApp({
     bot,
@@ -75,10 +79,8 @@ export function buildServer(o: ServerOptions) {
     version: VERSION,
     defer: o.defer,
     now: () => o.clock.now().getTime(),
-    health: async () => {
-      await o.client.execute("SELECT 1");
-      return { ok: true, detail: "ok" };
-    },
+    // Also a reading of the pipeline: events acknowledged to Lark and not yet answered.
+    health: async () => ({ ok: true, detail: "ok", eventsWaiting: await eventsWaiting(db) }),
     sandbox,
     log,
   });

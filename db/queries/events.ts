@@ -7,16 +7,24 @@ import { processedEvents } from "../schema";
  * worker holds it). A claim whose holder died is taken over once its lease runs out.
  */
 export async function claimEvent(db: Tx, eventId: string, payload: string, now: number, leaseMs: number): Promise<boolean> {
+  return (await claimEvents(db, [{ eventId, payload }], now, leaseMs)).has(eventId);
+}
+
+/**
+ * Records several arrivals in one statement (one commit) and returns the ids that were claimed.
+ * The ids must be distinct: a second row with the same id would meet the first one's claim.
+ */
+export async function claimEvents(db: Tx, events: { eventId: string; payload: string }[], now: number, leaseMs: number): Promise<Set<string>> {
   const r = await db
     .insert(processedEvents)
-    .values({ eventId, status: "working", payload, claimedUntil: now + leaseMs, receivedAt: now })
+    .values(events.map((e) => ({ eventId: e.eventId, status: "working" as const, payload: e.payload, claimedUntil: now + leaseMs, receivedAt: now })))
     .onConflictDoUpdate({
       target: processedEvents.eventId,
       set: { claimedUntil: now + leaseMs },
       setWhere: and(eq(processedEvents.status, "working"), lt(processedEvents.claimedUntil, now)),
     })
     .returning({ id: processedEvents.eventId });
-  return r.length > 0;
+  return new Set(r.map((x) => x.id));
 }
 
 export async function markEventDone(tx: Tx, eventId: string): Promise<void> {
@@ -25,6 +33,12 @@ export async function markEventDone(tx: Tx, eventId: string): Promise<void> {
 
 export function markEventDoneQuery(db: Tx, eventId: string) {
   return db.update(processedEvents).set({ status: "done", payload: null }).where(eq(processedEvents.eventId, eventId));
+}
+
+/** How many events are received and not yet answered (being worked on, waiting their turn, or cut off). */
+export async function eventsWaiting(db: Tx): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)` }).from(processedEvents).where(eq(processedEvents.status, "working"));
+  return Number(r.n);
 }
 
 /** Events whose processing was interrupted (crash, restart): their lease has run out. */

@@ -17,6 +17,7 @@ import type { OutboxSender } from "../outbox/sender";
 import type { Command, CommandContext } from "./command";
 import { INTERNAL_ERROR_TEXT, UserError } from "./errors";
 import { Gate } from "./gate";
+import { Receipts } from "./receipts";
 import { splitMentions } from "./mentions";
 import type { Reply } from "./reply";
 import { refuse, unknownCommand } from "./refusals";
@@ -34,6 +35,13 @@ export interface BotDeps {
   log?: (line: string) => void;
   /** Events worked on at once (the rest wait their turn, acknowledged already). */
   concurrency?: number;
+  /** Runs a function on the next turn of the event loop; given, receipts arriving together are written together (receipts.ts). */
+  nextTurn?: (fn: () => void) => void;
+  /**
+   * Resolves when the runtime has no request waiting for its answer (or has waited long enough): work
+   * on acknowledged events starts only then, so acknowledgements never queue behind it (gate.ts).
+   */
+  quiet?: () => Promise<void>;
 }
 
 /** How long one worker holds an event before another may take it over (a crash mid-way). */
@@ -66,7 +74,8 @@ export function dedupeKey(env: EnvelopeV2): string {
 
 export function createBot(deps: BotDeps) {
   const log = deps.log ?? (() => {});
-  const gate = new Gate(deps.concurrency ?? 4);
+  const gate = new Gate(deps.concurrency ?? 4, deps.quiet);
+  const receipts = new Receipts(deps.db, deps.clock, EVENT_LEASE_MS, deps.nextTurn);
 
   /** Reads an im.message.receive_v1 event into what the commands need; undefined = not for us. */
   function readMessage(env: EnvelopeV2): Incoming | undefined {
@@ -229,7 +238,7 @@ export function createBot(deps: BotDeps) {
   return {
     /** Records the event durably; false means a duplicate delivery, to be acknowledged and dropped. */
     async accept(env: EnvelopeV2): Promise<boolean> {
-      return claimEvent(deps.db, dedupeKey(env), JSON.stringify(env), deps.clock.now().getTime(), EVENT_LEASE_MS);
+      return receipts.claim(dedupeKey(env), JSON.stringify(env));
     },
 
     /** The work after the acknowledgement. */

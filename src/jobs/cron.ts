@@ -18,14 +18,14 @@ export function startScheduler(
     clock: Clock;
     log?: (line: string) => void;
     pattern?: string;
-    /** Lets the runtime wait for a tick in progress before it closes the database. */
-    track?: (work: Promise<unknown>) => Promise<unknown>;
+    /** Runs a tick's work: the runtime tracks it (to wait for it before closing the database) and runs it in the background. */
+    run?: (work: () => Promise<unknown>) => Promise<unknown>;
   },
 ): SchedulerHandle {
   const log = o.log ?? (() => {});
   const tick = async () => {
-    const work = runScheduled(host, o.clock.now(), { log, clock: () => Date.now() }).catch((e) => log(`scheduler: ${(e as Error).stack ?? e}`));
-    await (o.track ? o.track(work) : work);
+    const work = () => runScheduled(host, o.clock.now(), { log, clock: () => Date.now() }).catch((e) => log(`scheduler: ${(e as Error).stack ?? e}`));
+    await (o.run ? o.run(work) : work());
   };
   const cron = new Cron(o.pattern ?? "* * * * *", { timezone: "Asia/Shanghai", protect: true }, tick);
   return { stop: () => cron.stop(), tick };

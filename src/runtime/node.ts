@@ -16,6 +16,7 @@ import { todayIn } from "../domain/dates";
 import { startScheduler } from "../jobs/cron";
 import { SANDBOX_CHATS, SANDBOX_PEOPLE, seedExample } from "../sandbox/example";
 import { buildServer, SANDBOX_TOKEN } from "../server";
+import { Foreground } from "./foreground";
 import { nodeCrypto } from "./node-crypto";
 import { retryBusy, timeoutFetch } from "./remote-db";
 import { runTick, type ScheduledJobs } from "./scheduled";
@@ -54,7 +55,12 @@ export async function startNode(opts: NodeOptions = {}) {
   const raw = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, ...(embedded ? { timeout: 5000 } : { fetch: timeoutFetch() }) });
   // A libSQL server answers SQLITE_BUSY when writers meet (single statements and batches are retried),
   // and sqld stalls for seconds when a dozen write at once: this instance's writes queue here too.
-  const client = embedded ? serialWrites(raw) : serialWrites(retryBusy(raw));
+  // An event's receipt, which the webhook's 200 waits for, goes ahead of queued writes.
+  const receiptsFirst = { urgent: /^\s*insert into "processed_events"/i };
+  // Background work (answering acknowledged events, sending, jobs) steps aside for requests in flight,
+  // before it queues for the write lock (src/runtime/foreground.ts).
+  const foreground = new Foreground();
+  const client = foreground.stepAside(embedded ? serialWrites(raw, receiptsFirst) : serialWrites(retryBusy(raw), receiptsFirst));
   if (embedded) {
     // WAL lets readers go on while one write commits (persistent in the file).
     await client.execute("PRAGMA journal_mode = WAL");
@@ -71,14 +77,17 @@ export async function startNode(opts: NodeOptions = {}) {
     inflight.add(p);
     return p;
   };
+  const background = (work: () => Promise<unknown>) => track(foreground.inBackground(work));
   const server = buildServer({
     config,
     client,
     clock,
     eventConcurrency: embedded ? 1 : 4,
     crypto: nodeCrypto,
+    nextTurn: (fn) => setImmediate(fn),
+    quiet: () => foreground.quiet(),
     log,
-    defer: (_c, work) => void track(work).catch(() => {}),
+    defer: (_c, work) => void background(work).catch(() => {}),
   });
 
   if (config.sandbox) {
@@ -103,7 +112,7 @@ export async function startNode(opts: NodeOptions = {}) {
 
   const port = opts.port ?? config.PORT;
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: server.app.fetch, port, hostname: env.HOST ?? "0.0.0.0" }, () => resolve(s));
+    const s = serve({ fetch: (req, bindings) => foreground.track(() => server.app.fetch(req, bindings)), port, hostname: env.HOST ?? "0.0.0.0" }, () => resolve(s));
   });
   const address = http.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
@@ -112,7 +121,7 @@ export async function startNode(opts: NodeOptions = {}) {
   // Events over the long connection take the webhook's road from `accept` on; the HTTP server stays for /healthz.
   let longConnection: LongConnection | undefined;
   if (config.LARK_MODE === "websocket" && !config.sandbox) {
-    longConnection = await startLongConnection({ config, bot: server.bot, log, defer: track });
+    longConnection = await startLongConnection({ config, bot: server.bot, log, defer: (work) => void background(work).catch(() => {}) });
   } else if (config.LARK_MODE === "websocket") {
     log("LARK_MODE=websocket ignored in sandbox mode (no Lark app configured)");
   }
@@ -124,7 +133,7 @@ export async function startNode(opts: NodeOptions = {}) {
   const tick = (now: Date = clock.now()) => runTick(server, now, { jobs: opts.jobs, log });
   const sweep = () => {
     if (ticking || closing) return;
-    ticking = track(tick()).finally(() => (ticking = undefined));
+    ticking = background(() => tick()).finally(() => (ticking = undefined));
   };
   const timer = setInterval(sweep, (opts.sweepSeconds ?? 15) * 1000);
   timer.unref();
@@ -133,7 +142,7 @@ export async function startNode(opts: NodeOptions = {}) {
   // Scheduled messages: every minute, whatever is due at that instant (docs/SCHEDULING.md).
   const scheduler =
     (opts.scheduler ?? (opts.clock === undefined && env.DUBAN_SCHEDULER !== "off"))
-      ? startScheduler(server, { clock, log, track })
+      ? startScheduler(server, { clock, log, run: background })
       : undefined;
 
   /** Stop accepting (HTTP and long connection), finish acknowledged events and sends, close the database. */

@@ -40,7 +40,7 @@ export function envelopeFromSdk(data: Record<string, unknown>): EnvelopeV2 {
 export interface LongConnectionDeps {
   bot: Bot;
   /** Keeps the work after an acknowledgement in the runtime's in-flight set (finished on shutdown). */
-  defer(work: Promise<unknown>): void;
+  defer(work: () => Promise<unknown>): void;
   log?: (line: string) => void;
 }
 
@@ -53,7 +53,7 @@ export function longConnectionHandlers(deps: LongConnectionDeps) {
   const log = deps.log ?? (() => {});
   const onEvent = async (data: Record<string, unknown>): Promise<undefined> => {
     const env = envelopeFromSdk(data);
-    if (await deps.bot.accept(env)) deps.defer(deps.bot.process(env));
+    if (await deps.bot.accept(env)) deps.defer(() => deps.bot.process(env));
     else log(`long connection: duplicate event ${env.header.event_id} dropped`);
     return undefined;
   };

@@ -110,7 +110,7 @@ function getInstance(env: Env): Instance {
     clock: systemClock,
     log,
     messenger: lark,
-    defer: (c, work) => c.executionCtx.waitUntil(work),
+    defer: (c, work) => c.executionCtx.waitUntil(work()),
   });
   return { server, client, config };
 }

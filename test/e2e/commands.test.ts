@@ -239,6 +239,23 @@ describe("at-least-once delivery", () => {
     expect(h.emulator.messages.length).toBe(before + 1);
     expect(await count("SELECT COUNT(*) FROM progress_notes WHERE text = '重复推送测试'")).toBe(1);
   });
+
+  it("answers each of a burst of messages arriving together once, a repeat inside the burst included", async () => {
+    // Receipts arriving together are written together (src/bot/receipts.ts; the same-statement case is
+    // pinned down in test/storage/receipts.test.ts); here, the whole road from request to reply.
+    const text = (i: number) => (i === 7 ? "进展 1 突发中的重复推送" : "我的任务");
+    const burst = Array.from({ length: 20 }, (_, i) => h.event(text(i), { as: ZHANG, eventId: `ev_burst_${i}`, messageId: `om_burst_${i}` }));
+    const repeat = h.event(text(7), { as: ZHANG, eventId: "ev_burst_repeat", messageId: "om_burst_7" });
+    for (const ev of burst) h.emulator.ingestEvent(ev);
+    const before = h.emulator.messages.length;
+    const statuses = await Promise.all([...burst, repeat].map(async (ev) => (await h.post(ev)).status));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const replies = (await h.emulator.waitForMessages(before + 20, 10_000)).slice(before);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.emulator.messages.length).toBe(before + 20);
+    expect(new Set(replies.map((m) => m.parent_id))).toEqual(new Set(burst.map((ev) => ev.event.message.message_id)));
+    expect(await count("SELECT COUNT(*) FROM progress_notes WHERE text = '突发中的重复推送'")).toBe(1);
+  });
 });
 
 describe("standing duties", () => {

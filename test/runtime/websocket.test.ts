@@ -69,7 +69,7 @@ describe("the SDK's EventDispatcher → the bot's envelope", () => {
       },
       cardAction: async () => ({ toast: "x" }),
     } as never;
-    const d = dispatcherWith(longConnectionHandlers({ bot, defer: (w) => void deferred.push(w) }));
+    const d = dispatcherWith(longConnectionHandlers({ bot, defer: (w) => void deferred.push(w()) }));
     const ev = textMessageEvent({ openId: ADMIN.openId, chatId: "oc_p", chatType: "p2p", token: TOKEN, text: "单位" });
     expect(await d.invoke(structuredClone(ev), { needCheck: false })).toBeUndefined();
     expect(calls).toEqual(["accept", "process:start"]);
