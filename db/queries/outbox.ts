@@ -18,6 +18,20 @@ export function enqueueQuery(db: Tx, row: NewOutboxRow) {
 }
 
 /**
+ * Writes a message already leased to the sender that will send it straight after the commit (a
+ * reply): no claim needed afterwards. Returns the row when it is new; none when the key was there
+ * (that row's own lease decides who sends it). If this process dies first, the lease runs out and
+ * the periodic sweep sends it.
+ */
+export function enqueueLeasedQuery(db: Tx, row: NewOutboxRow, leaseUntil: number) {
+  return db
+    .insert(outbox)
+    .values({ ...row, leaseUntil })
+    .onConflictDoNothing()
+    .returning();
+}
+
+/**
  * Takes up to `limit` due rows for this sender by setting their lease; another instance sharing
  * the database skips leased rows, so a message is never in two senders' hands at once.
  */

@@ -5,7 +5,7 @@
 import type { Db, Tx } from "../../db/client";
 import { abandonedEvents, claimEvent, markEventDone, markEventDoneQuery } from "../../db/queries/events";
 import { getBinding, getMember } from "../../db/queries/members";
-import { enqueue, enqueueQuery } from "../../db/queries/outbox";
+import { enqueueLeasedQuery, type OutboxRow } from "../../db/queries/outbox";
 import { getUnit } from "../../db/queries/units";
 import type { WorkCalendar } from "../domain/calendar";
 import type { Clock } from "../domain/clock";
@@ -212,27 +212,31 @@ export function createBot(deps: BotDeps) {
     }
   }
 
-  /** Handles a message and commits its reply; returns the outbox key to deliver, if any. */
-  async function processMessage(env: EnvelopeV2): Promise<string | undefined> {
+  /**
+   * Handles a message and commits its reply, leased to this process's sender; returns the reply to
+   * send, or nothing (not for us, or a reply already written by an earlier attempt).
+   */
+  async function processMessage(env: EnvelopeV2): Promise<OutboxRow | undefined> {
     const inc = readMessage(env);
     if (!inc) {
       await markEventDone(deps.db, dedupeKey(env));
       return undefined;
     }
-    const key = `reply:${dedupeKey(env)}`;
-    const row = (reply: Reply) => {
+    const row = (db: Tx, reply: Reply) => {
       const msg = toMessage(reply);
-      return { key, kind: "reply", target: "reply", receiveId: inc.messageId, paceKey: inc.chatId, msgType: msg.msgType, content: msg.content };
+      const r = { key: `reply:${dedupeKey(env)}`, kind: "reply", target: "reply", receiveId: inc.messageId, paceKey: inc.chatId, msgType: msg.msgType, content: msg.content };
+      return enqueueLeasedQuery(db, r, deps.sender.leaseForNewRow());
     };
+    let written: OutboxRow | undefined;
     const persist = async (tx: Tx, reply: Reply) => {
-      await enqueue(tx, row(reply));
+      [written] = await row(tx, reply);
       await markEventDone(tx, dedupeKey(env));
     };
     await attachRepliedFile(inc);
     const { reply, persisted } = await answer(inc, persist);
     // Reads commit their reply in one batch: a single short write, not a transaction held across awaits.
-    if (!persisted) await deps.db.batch([enqueueQuery(deps.db, row(reply)), markEventDoneQuery(deps.db, dedupeKey(env))]);
-    return key;
+    if (!persisted) [[written]] = await deps.db.batch([row(deps.db, reply), markEventDoneQuery(deps.db, dedupeKey(env))]);
+    return written;
   }
 
   return {
@@ -243,7 +247,7 @@ export function createBot(deps: BotDeps) {
 
     /** The work after the acknowledgement. */
     async process(env: EnvelopeV2): Promise<void> {
-      const key = await gate.run(async () => {
+      const reply = await gate.run(async () => {
         try {
           if (env.header.event_type === "im.message.receive_v1") return await processMessage(env);
           await markEventDone(deps.db, dedupeKey(env));
@@ -253,7 +257,7 @@ export function createBot(deps: BotDeps) {
         return undefined;
       });
       // Delivery waits on Lark's limits and latency: outside the gate, so it never holds up new events.
-      if (key) await deps.sender.deliver([key]).catch((e) => log(`reply ${key}: ${e}`));
+      if (reply) await deps.sender.sendLeased([reply]).catch((e) => log(`reply ${reply.key}: ${e}`));
     },
 
     /** Card buttons: answered inline within Lark's 3 s, by updating the card the button was on. */

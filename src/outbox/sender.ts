@@ -95,13 +95,38 @@ export class OutboxSender {
     return this.o.pacer;
   }
 
+  /** Until when a row written now for this sender to send is its own (on the sender's clock, as its leases are). */
+  leaseForNewRow(): number {
+    return this.o.now() + this.o.leaseMs;
+  }
+
+  /** Sends rows leased to this sender when they were written (enqueueLeasedQuery), with the same retries and reports. */
+  async sendLeased(rows: OutboxRow[]): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
+    await this.tracked(async () => {
+      const failed = await this.sendAll(rows, report);
+      if (failed.length) await this.reportFailures(failed, report);
+    });
+    return report;
+  }
+
+  private async tracked(work: () => Promise<void>): Promise<void> {
+    const run = work();
+    this.inflight.add(run);
+    try {
+      await run;
+    } finally {
+      this.inflight.delete(run);
+    }
+  }
+
   /**
    * Sends what is due now — with `keys`, just those rows (a reply); without, every due row, batch
    * after batch — and returns when each claimed row has an outcome. Backoffs are not waited for.
    */
   async deliver(keys?: string[]): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
-    const run = (async () => {
+    await this.tracked(async () => {
       for (let pass = 0; ; pass++) {
         const limit = keys ? keys.length : this.o.batchSize;
         const rows = await claimDue(this.db, this.o.now(), this.o.leaseMs, limit, keys);
@@ -111,13 +136,7 @@ export class OutboxSender {
         if (keys) break;
         if (pass > 10_000) break; // a guard against a runaway loop, far beyond any real queue
       }
-    })();
-    this.inflight.add(run);
-    try {
-      await run;
-    } finally {
-      this.inflight.delete(run);
-    }
+    });
     return report;
   }
 
