@@ -18,6 +18,8 @@ export interface AppDeps {
   encryptKey?: string;
   signatureMaxAgeSeconds: number;
   crypto?: CryptoPrimitives;
+  /** Reads the request body, undefined when over `maxBytes`; a runtime may read it more directly than `c.req.arrayBuffer()`. */
+  readBody?: (c: Context, maxBytes: number) => Promise<Uint8Array | undefined>;
   version: string;
   /** Runs work after the response (Workers: waitUntil; Node: in the background, tracked for clean shutdown). */
   defer(c: Context, work: () => Promise<unknown>): void;
@@ -43,7 +45,9 @@ export function createApp(deps: AppDeps) {
     "/webhook/event",
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: "request body over 1 MiB" }, 413) }),
     async (c) => {
-      const raw = new Uint8Array(await c.req.arrayBuffer());
+      // bodyLimit refuses a declared length over the limit; a chunked body is counted as it is read.
+      const raw = deps.readBody ? await deps.readBody(c, MAX_BODY_BYTES) : new Uint8Array(await c.req.arrayBuffer());
+      if (!raw) return c.json({ error: "request body over 1 MiB" }, 413);
       const inbound = await readLarkRequest(raw, (n) => c.req.header(n), {
         verificationToken: deps.verificationToken,
         encryptKey: deps.encryptKey,

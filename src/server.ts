@@ -36,6 +36,8 @@ export interface ServerOptions {
   fetch?: typeof fetch;
   /** The runtime's own hash and cipher, when faster than WebCrypto (Node). */
   crypto?: CryptoPrimitives;
+  /** The runtime's own way to read a request body (Node: from the IncomingMessage). */
+  readBody?: (c: Context, maxBytes: number) => Promise<Uint8Array | undefined>;
   /**
    * Events worked on at once. On the embedded file every query runs synchronously, so one at a
    * time keeps each stretch without I/O short and acknowledgements never wait behind several;
@@ -76,6 +78,7 @@ export function buildServer(o: ServerOptions) {
     encryptKey: o.config.LARK_ENCRYPT_KEY,
     signatureMaxAgeSeconds: o.config.LARK_SIGNATURE_MAX_AGE,
     crypto: o.crypto,
+    readBody: o.readBody,
     version: VERSION,
     defer: o.defer,
     now: () => o.clock.now().getTime(),

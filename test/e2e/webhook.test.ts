@@ -122,6 +122,29 @@ describe("size limit", () => {
     expect(res.status).toBe(413);
     expect(await rows("processed_events")).toBe(before);
   });
+
+  it("refuses a body over 1 MiB sent in chunks, with no length declared, with 413", async () => {
+    const before = await rows("processed_events");
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent++ < 20) c.enqueue(chunk);
+        else c.close();
+      },
+    });
+    // The server answers 413 as soon as the count passes 1 MiB and closes the connection; a client
+    // still uploading may see the close before it reads the answer.
+    const outcome = await fetch(h.url, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit).then(
+      (r) => r.status,
+      () => "closed while uploading",
+    );
+    expect([413, "closed while uploading"]).toContain(outcome);
+    expect(await rows("processed_events")).toBe(before);
+    // The server is still answering (a first try may land on the connection it just closed).
+    const health = () => fetch(h.url.replace("/webhook/event", "/healthz")).then((r) => r.status);
+    expect(await health().catch(health)).toBe(200);
+  });
 });
 
 // An app configured without an Encrypt Key: plain JSON, no signature, the token alone.
