@@ -6,8 +6,9 @@
  * waits for at most the one statement already running, never for the answering of other events.
  *
  * Each wait is bounded (`maxWaitMs`), so under a flood that never lets up background work still takes
- * a step every few milliseconds: an event's answer (about eight statements) every ~50 ms, more than the
- * ~16 replies a second Lark lets an app send (1,000 a minute) — the backlog is Lark's limit, not this.
+ * a step every 5 ms: an answer to 我的任务 (the event's turn plus six statements) every ~35 ms, about 28
+ * a second, more than the ~16 replies a second Lark lets an app send (1,000 a minute) — under a flood
+ * the backlog is Lark's limit, not this wait.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Client, InArgs, InStatement, TransactionMode } from "@libsql/client";
