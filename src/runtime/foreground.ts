@@ -70,12 +70,19 @@ export class Foreground {
         await new Promise((r) => setTimeout(r, Math.min(this.idleMs - idleFor, deadline - now)));
         continue;
       }
+      // Woken when the last request ends, or by the deadline — which also takes the waiter off the
+      // list, or a flood that never lets the count reach zero would grow it without end.
       await new Promise<void>((r) => {
-        const timer = setTimeout(r, deadline - now);
-        this.waiters.push(() => {
+        const wake = () => {
           clearTimeout(timer);
           r();
-        });
+        };
+        const timer = setTimeout(() => {
+          const i = this.waiters.indexOf(wake);
+          if (i >= 0) this.waiters.splice(i, 1);
+          r();
+        }, deadline - now);
+        this.waiters.push(wake);
       });
     }
   }
