@@ -11,6 +11,7 @@ import { readLarkRequest } from "./lark/receive";
 import type { SandboxMessenger } from "./lark/sandbox-messenger";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const TOO_LARGE = { error: "request body over 1 MiB" };
 
 export interface AppDeps {
   bot: Bot;
@@ -43,11 +44,11 @@ export function createApp(deps: AppDeps) {
 
   app.post(
     "/webhook/event",
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: "request body over 1 MiB" }, 413) }),
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(TOO_LARGE, 413) }),
     async (c) => {
       // bodyLimit refuses a declared length over the limit; a chunked body is counted as it is read.
       const raw = deps.readBody ? await deps.readBody(c, MAX_BODY_BYTES) : new Uint8Array(await c.req.arrayBuffer());
-      if (!raw) return c.json({ error: "request body over 1 MiB" }, 413);
+      if (!raw) return c.json(TOO_LARGE, 413);
       const inbound = await readLarkRequest(raw, (n) => c.req.header(n), {
         verificationToken: deps.verificationToken,
         encryptKey: deps.encryptKey,
