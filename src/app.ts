@@ -68,8 +68,8 @@ export function createApp(deps: AppDeps) {
         return c.json(cardCallbackAnswer(await deps.bot.cardAction(env)));
       }
       // Durable receipt first (so a crash after the 200 loses nothing), then acknowledge, then work.
-      const fresh = await deps.bot.accept(env);
-      if (fresh) deps.defer(c, () => deps.bot.process(env));
+      const claim = await deps.bot.accept(env);
+      if (claim) deps.defer(c, () => deps.bot.process(env, claim));
       return c.json({});
     },
   );

@@ -27,6 +27,20 @@ export async function claimEvents(db: Tx, events: { eventId: string; payload: st
   return new Set(r.map((x) => x.id));
 }
 
+/**
+ * Extends this worker's claim just before it starts on an event that waited in line so long that
+ * its lease might run out mid-way. Compare-and-set on the lease it was given: when another worker
+ * took the event over meanwhile (the lease lapsed while it waited), false — and this one must not run it.
+ */
+export async function renewEventClaim(db: Tx, eventId: string, heldUntil: number, newUntil: number): Promise<boolean> {
+  const r = await db
+    .update(processedEvents)
+    .set({ claimedUntil: newUntil })
+    .where(and(eq(processedEvents.eventId, eventId), eq(processedEvents.status, "working"), eq(processedEvents.claimedUntil, heldUntil)))
+    .returning({ id: processedEvents.eventId });
+  return r.length > 0;
+}
+
 export async function markEventDone(tx: Tx, eventId: string): Promise<void> {
   await markEventDoneQuery(tx, eventId);
 }

@@ -3,7 +3,7 @@
  * claim (dedupe) → who is speaking → which command → authorise → run → reply through the outbox.
  */
 import type { Db, Tx } from "../../db/client";
-import { abandonedEvents, claimEvent, markEventDone, markEventDoneQuery } from "../../db/queries/events";
+import { abandonedEvents, claimEvent, markEventDone, markEventDoneQuery, renewEventClaim } from "../../db/queries/events";
 import { getBinding, getMember } from "../../db/queries/members";
 import { enqueueLeasedQuery, type OutboxRow } from "../../db/queries/outbox";
 import { getUnit } from "../../db/queries/units";
@@ -44,8 +44,15 @@ export interface BotDeps {
   quiet?: () => Promise<void>;
 }
 
+/** An event's receipt, as this worker holds it: until when no other worker may take it over. */
+export interface Claim {
+  until: number;
+}
+
 /** How long one worker holds an event before another may take it over (a crash mid-way). */
 const EVENT_LEASE_MS = 60_000;
+/** An event that waited in line until less than this was left of its lease renews the lease before it starts. */
+const EVENT_LEASE_MARGIN_MS = 30_000;
 const MAX_INPUT = 4000;
 
 interface Incoming {
@@ -76,6 +83,18 @@ export function createBot(deps: BotDeps) {
   const log = deps.log ?? (() => {});
   const gate = new Gate(deps.concurrency ?? 4, deps.quiet);
   const receipts = new Receipts(deps.db, deps.clock, EVENT_LEASE_MS, deps.nextTurn);
+
+  /**
+   * Whether this worker may still work on the event it claimed until `until`. Under a flood an event
+   * can wait in line longer than its lease, and the sweep (here or in another instance) may then take
+   * it over: running it twice would record a 进展 twice. So an event whose lease is running short
+   * renews it first, and one taken over meanwhile is left to its new holder.
+   */
+  async function stillOurs(key: string, until: number | undefined): Promise<boolean> {
+    const now = deps.clock.now().getTime();
+    if (until === undefined || until - now >= EVENT_LEASE_MARGIN_MS) return true;
+    return renewEventClaim(deps.db, key, until, now + EVENT_LEASE_MS);
+  }
 
   /** Reads an im.message.receive_v1 event into what the commands need; undefined = not for us. */
   function readMessage(env: EnvelopeV2): Incoming | undefined {
@@ -240,15 +259,23 @@ export function createBot(deps: BotDeps) {
   }
 
   return {
-    /** Records the event durably; false means a duplicate delivery, to be acknowledged and dropped. */
-    async accept(env: EnvelopeV2): Promise<boolean> {
-      return receipts.claim(dedupeKey(env), JSON.stringify(env));
+    /**
+     * Records the event durably and returns the claim (until when it is ours) to hand to process();
+     * none means a duplicate delivery, to be acknowledged and dropped.
+     */
+    async accept(env: EnvelopeV2): Promise<Claim | undefined> {
+      const until = await receipts.claim(dedupeKey(env), JSON.stringify(env));
+      return until === undefined ? undefined : { until };
     },
 
-    /** The work after the acknowledgement. */
-    async process(env: EnvelopeV2): Promise<void> {
+    /** The work after the acknowledgement, under the claim accept() (or the sweep) took. */
+    async process(env: EnvelopeV2, claim?: Claim): Promise<void> {
       const reply = await gate.run(async () => {
         try {
+          if (!(await stillOurs(dedupeKey(env), claim?.until))) {
+            log(`event ${env.header.event_id}: taken over by another worker while it waited; leaving it`);
+            return undefined;
+          }
           if (env.header.event_type === "im.message.receive_v1") return await processMessage(env);
           await markEventDone(deps.db, dedupeKey(env));
         } catch (e) {
@@ -288,8 +315,9 @@ export function createBot(deps: BotDeps) {
       const rows = await abandonedEvents(deps.db, deps.clock.now().getTime());
       let n = 0;
       for (const r of rows) {
-        if (!(await claimEvent(deps.db, r.eventId, r.payload, deps.clock.now().getTime(), EVENT_LEASE_MS))) continue;
-        await this.process(JSON.parse(r.payload) as EnvelopeV2);
+        const now = deps.clock.now().getTime();
+        if (!(await claimEvent(deps.db, r.eventId, r.payload, now, EVENT_LEASE_MS))) continue;
+        await this.process(JSON.parse(r.payload) as EnvelopeV2, { until: now + EVENT_LEASE_MS });
         n++;
       }
       return n;

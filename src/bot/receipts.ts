@@ -14,7 +14,7 @@ import type { Clock } from "../domain/clock";
 interface Pending {
   key: string;
   payload: string;
-  settle(claimed: boolean): void;
+  settle(until: number | undefined): void;
   fail(e: unknown): void;
 }
 
@@ -31,9 +31,12 @@ export class Receipts {
     private readonly nextTurn?: (fn: () => void) => void,
   ) {}
 
-  /** True when this delivery is the first (or takes over an abandoned claim); false for a duplicate. */
-  claim(key: string, payload: string): Promise<boolean> {
-    return new Promise<boolean>((settle, fail) => {
+  /**
+   * When this delivery is the first (or takes over an abandoned claim): until when the claim is ours.
+   * Undefined for a duplicate.
+   */
+  claim(key: string, payload: string): Promise<number | undefined> {
+    return new Promise<number | undefined>((settle, fail) => {
       this.pending.push({ key, payload, settle, fail });
       if (this.pending.length > 1) return;
       if (this.nextTurn) this.nextTurn(() => void this.flush());
@@ -48,13 +51,14 @@ export class Receipts {
     const first = new Map<string, Pending>();
     for (const p of batch) if (!first.has(p.key)) first.set(p.key, p);
     try {
+      const now = this.clock.now().getTime();
       const claimed = await claimEvents(
         this.db,
         [...first.values()].map((p) => ({ eventId: p.key, payload: p.payload })),
-        this.clock.now().getTime(),
+        now,
         this.leaseMs,
       );
-      for (const p of batch) p.settle(first.get(p.key) === p && claimed.has(p.key));
+      for (const p of batch) p.settle(first.get(p.key) === p && claimed.has(p.key) ? now + this.leaseMs : undefined);
     } catch (e) {
       for (const p of batch) p.fail(e);
     }

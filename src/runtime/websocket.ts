@@ -53,7 +53,8 @@ export function longConnectionHandlers(deps: LongConnectionDeps) {
   const log = deps.log ?? (() => {});
   const onEvent = async (data: Record<string, unknown>): Promise<undefined> => {
     const env = envelopeFromSdk(data);
-    if (await deps.bot.accept(env)) deps.defer(() => deps.bot.process(env));
+    const claim = await deps.bot.accept(env);
+    if (claim) deps.defer(() => deps.bot.process(env, claim));
     else log(`long connection: duplicate event ${env.header.event_id} dropped`);
     return undefined;
   };

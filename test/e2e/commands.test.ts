@@ -258,6 +258,57 @@ describe("at-least-once delivery", () => {
   });
 });
 
+describe("an event that waits in line (a flood ahead of it)", () => {
+  // What the webhook does before its 200 (the durable receipt); the answer then waits its turn.
+  const receive = async (text: string, id: string) => {
+    const ev = h.event(text, { as: ZHANG, eventId: `ev_${id}`, messageId: `om_${id}` });
+    h.emulator.ingestEvent(ev);
+    const claim = await h.server.bot.accept(ev);
+    // The receipt is held for a minute (the event lease) from its arrival.
+    expect(claim).toEqual({ until: h.clock.now().getTime() + 60_000 });
+    return { ev, claim };
+  };
+
+  it("is not run a second time when it waited past its lease and the sweep took it over", async () => {
+    const before = h.emulator.messages.length;
+    const { ev, claim } = await receive("进展 1 排队超过租期的事件", "waited_past_lease");
+    const start = h.clock.now();
+    try {
+      // The line was longer than the event's lease (60 s): the sweep takes the event over and answers it.
+      h.clock.set(new Date(start.getTime() + 61_000));
+      await h.server.tick();
+      await h.emulator.waitForMessages(before + 1);
+      // Then its turn in the line comes: nothing happens a second time.
+      await h.server.bot.process(ev, claim);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.emulator.messages.length).toBe(before + 1);
+      expect(await count("SELECT COUNT(*) FROM progress_notes WHERE text = '排队超过租期的事件'")).toBe(1);
+    } finally {
+      h.clock.set(start);
+    }
+  });
+
+  it("is answered once when it waited long but its lease still held", async () => {
+    const before = h.emulator.messages.length;
+    const { ev, claim } = await receive("进展 1 排队四十秒的事件", "waited_40s");
+    const start = h.clock.now();
+    try {
+      h.clock.set(new Date(start.getTime() + 40_000));
+      await h.server.bot.process(ev, claim);
+      const [reply] = (await h.emulator.waitForMessages(before + 1)).slice(before);
+      expect(reply.parent_id).toBe("om_waited_40s");
+      // The sweep after the original lease would have run out finds it answered.
+      h.clock.set(new Date(start.getTime() + 61_000));
+      await h.server.tick();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.emulator.messages.length).toBe(before + 1);
+      expect(await count("SELECT COUNT(*) FROM progress_notes WHERE text = '排队四十秒的事件'")).toBe(1);
+    } finally {
+      h.clock.set(start);
+    }
+  });
+});
+
 describe("standing duties", () => {
   it("lists an event-triggered task's periods and events, not the duty itself, and says how to start its clock", async () => {
     const c = createClient({ url: `file:${h.dbFile}` });
