@@ -18,6 +18,18 @@ export async function renewLease(db: Tx, key: string, heldUntil: number, newUnti
   return r.length > 0;
 }
 
+/**
+ * Gives a row this sender holds back to the outbox unsent (the pacer's queue is long, or the process
+ * is stopping): the lease is dropped, so the next delivery pass — here or in another instance — takes
+ * it. Compare-and-set like renewLease, so a row already taken over is left alone.
+ */
+export async function releaseLease(db: Tx, key: string, heldUntil: number): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ leaseUntil: 0 })
+    .where(and(eq(outbox.key, key), eq(outbox.status, "pending"), eq(outbox.leaseUntil, heldUntil)));
+}
+
 /** Which of these keys are already in the outbox, with their status (dry runs and the CLI report). */
 export async function outboxStatus(db: Tx, keys: string[]): Promise<Map<string, OutboxRow>> {
   const out = new Map<string, OutboxRow>();

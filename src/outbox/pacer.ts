@@ -81,6 +81,13 @@ class WindowLog {
   }
 }
 
+/** A wait that stop() cut short: the row goes back to the outbox, unsent and not counted as an attempt. */
+export class PacerStopped extends Error {
+  constructor() {
+    super("pacer stopped: the process is shutting down");
+  }
+}
+
 /** A booked request: tell the pacer when its answer came (`done`) or that Lark refused it (`release`). */
 export interface Booking {
   readonly recipient: string;
@@ -94,6 +101,11 @@ export class Pacer {
   private chain: Promise<void> = Promise.resolve();
   private appHeldUntil = 0;
   private takes = 0;
+  private pending = 0;
+  /** Set by stop(): waits longer than this from then on are refused. */
+  private graceMs?: number;
+  /** Takes are served one after another, so at most one is asleep: stop() wakes it. */
+  private wakeSleeper?: () => void;
 
   constructor(
     private readonly limits: PacerLimits = LARK_LIMITS,
@@ -105,8 +117,27 @@ export class Pacer {
     this.app = [new WindowLog(limits.perSecond, 1000 + marginMs), new WindowLog(limits.perMinute, 60_000 + marginMs)];
   }
 
-  /** Waits until one more message to `recipient` fits every window, and books it. Calls are served in order. */
+  /** Calls to take() not yet answered: each holds a message in memory while it waits its turn. */
+  get waiting(): number {
+    return this.pending;
+  }
+
+  /**
+   * Shutting down: a take() that would wait longer than `graceMs` — now or later, queued or sleeping —
+   * rejects with PacerStopped instead of holding the process open for minutes behind Lark's limits.
+   */
+  stop(graceMs = 1000) {
+    if (this.graceMs !== undefined) return;
+    this.graceMs = graceMs;
+    this.wakeSleeper?.();
+  }
+
+  /**
+   * Waits until one more message to `recipient` fits every window, and books it. Calls are served in
+   * order. After stop(), rejects with PacerStopped when the wait would be longer than the grace.
+   */
   take(recipient: string): Promise<Booking> {
+    this.pending++;
     const turn = this.chain.then(async () => {
       let r = this.recipients.get(recipient);
       if (!r) {
@@ -121,9 +152,19 @@ export class Pacer {
           const logs = [...this.app, r];
           return { recipient, entries: logs.map((log) => ({ log, entry: log.book() })) };
         }
-        await this.sleep(at - t);
+        if (this.graceMs !== undefined && at - t > this.graceMs) throw new PacerStopped();
+        // stop() wakes the sleeper to decide again whether its wait still fits the grace.
+        await new Promise<void>((r) => {
+          this.wakeSleeper = r;
+          this.sleep(at - t).then(r, r);
+        });
+        this.wakeSleeper = undefined;
       }
     });
+    turn.then(
+      () => this.pending--,
+      () => this.pending--,
+    );
     this.chain = turn.then(
       () => {},
       () => {},

@@ -12,13 +12,17 @@
  *   `x-ogw-ratelimit-reset` and do not count as attempts; 5xx, timeouts and unreachable Lark retry
  *   with exponential backoff and jitter up to `maxAttempts`, then the row is marked failed and
  *   handed to `onFailures` (which reports it to the admins).
+ * - Memory stays bounded whatever the backlog: a reply arriving when `maxWaiting` messages already
+ *   wait for the pacer goes back to the outbox, and a delivery pass takes it in its turn (batches of
+ *   `batchSize`). On stop(), waits longer than a second give their rows back the same way: a clean
+ *   shutdown does not sit out Lark's 1,000-a-minute limit, and the next start sends them.
  */
 import type { Db } from "../../db/client";
-import { renewLease } from "../../db/queries/delivery";
+import { releaseLease, renewLease } from "../../db/queries/delivery";
 import { claimDue, markFailed, markSent, retryLater, type OutboxRow } from "../../db/queries/outbox";
 import { sha256Hex } from "../lark/crypto";
 import { LarkError, type Messenger } from "../lark/messenger";
-import { Pacer } from "./pacer";
+import { Pacer, PacerStopped } from "./pacer";
 
 export interface SenderOptions {
   now?: () => number;
@@ -35,6 +39,8 @@ export interface SenderOptions {
   /** Rows claimed at a time (small batches keep leases short and let other instances share the work). */
   batchSize?: number;
   concurrency?: number;
+  /** Messages held in memory waiting for the pacer before new replies go back to the outbox instead. */
+  maxWaiting?: number;
   random?: () => number;
   /** Told about each row that finally failed. */
   onFailed?: (row: OutboxRow, error: string) => Promise<void> | void;
@@ -65,6 +71,10 @@ const UNREPORTED_KINDS = new Set(["delivery-failed"]);
 export class OutboxSender {
   private readonly o: Required<Omit<SenderOptions, "onFailed" | "onFailures" | "log">> & Pick<SenderOptions, "onFailed" | "onFailures" | "log">;
   private inflight = new Set<Promise<unknown>>();
+  private stopping = false;
+  /** A delivery pass started because replies were given back to the outbox (one at a time). */
+  private catchingUp?: Promise<void>;
+  private catchUpAgain = false;
 
   constructor(
     private readonly db: Db,
@@ -84,6 +94,7 @@ export class OutboxSender {
       callMs: opts.callMs ?? 15_000,
       batchSize: opts.batchSize ?? 100,
       concurrency: opts.concurrency ?? 16,
+      maxWaiting: opts.maxWaiting ?? 64,
       random: opts.random ?? Math.random,
       onFailed: opts.onFailed,
       onFailures: opts.onFailures,
@@ -100,14 +111,46 @@ export class OutboxSender {
     return this.o.now() + this.o.leaseMs;
   }
 
-  /** Sends rows leased to this sender when they were written (enqueueLeasedQuery), with the same retries and reports. */
+  /**
+   * Sends rows leased to this sender when they were written (enqueueLeasedQuery), with the same
+   * retries and reports. When the pacer already has `maxWaiting` messages in line, the rows go back
+   * to the outbox and a delivery pass sends them in their turn (counted as retrying).
+   */
   async sendLeased(rows: OutboxRow[]): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
     await this.tracked(async () => {
+      if (this.o.pacer.waiting >= this.o.maxWaiting) {
+        for (const row of rows) await releaseLease(this.db, row.key, row.leaseUntil);
+        report.retrying += rows.length;
+        this.catchUp();
+        return;
+      }
       const failed = await this.sendAll(rows, report);
       if (failed.length) await this.reportFailures(failed, report);
     });
     return report;
+  }
+
+  /** Delivers what was given back to the outbox, pass after pass while more is given back meanwhile. */
+  private catchUp() {
+    if (this.stopping) return;
+    this.catchUpAgain = true;
+    if (this.catchingUp) return;
+    this.catchingUp = (async () => {
+      while (this.catchUpAgain && !this.stopping) {
+        this.catchUpAgain = false;
+        await this.deliver().catch((e) => this.o.log?.(`outbox: catching up failed: ${(e as Error).message ?? e}`));
+      }
+    })().finally(() => (this.catchingUp = undefined));
+  }
+
+  /**
+   * Shutting down: no new delivery pass starts, and messages that would wait more than a second for
+   * the pacer go back to the outbox unsent (the next start sends them). What is on its way finishes.
+   */
+  stop() {
+    this.stopping = true;
+    this.o.pacer.stop(1000);
   }
 
   private async tracked(work: () => Promise<void>): Promise<void> {
@@ -127,7 +170,7 @@ export class OutboxSender {
   async deliver(keys?: string[]): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
     await this.tracked(async () => {
-      for (let pass = 0; ; pass++) {
+      for (let pass = 0; !this.stopping; pass++) {
         const limit = keys ? keys.length : this.o.batchSize;
         const rows = await claimDue(this.db, this.o.now(), this.o.leaseMs, limit, keys);
         if (!rows.length) break;
@@ -216,7 +259,14 @@ export class OutboxSender {
       await retryLater(this.db, row.key, row.attempts, held, row.lastError ?? "held: recipient rate limit");
       return "retrying";
     }
-    const booking = await this.o.pacer.take(recipient);
+    let booking: Awaited<ReturnType<Pacer["take"]>>;
+    try {
+      booking = await this.o.pacer.take(recipient);
+    } catch (e) {
+      if (!(e instanceof PacerStopped)) throw e;
+      await releaseLease(this.db, row.key, row.leaseUntil);
+      return "retrying";
+    }
     // The call must finish inside our lease, or another instance could take the row meanwhile.
     const now = this.o.now();
     if (row.leaseUntil - now < this.o.callMs) {

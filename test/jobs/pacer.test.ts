@@ -1,6 +1,6 @@
 /** The pacer on a virtual clock: windows, requests in flight, refusals given back, coalesced holds. */
 import { describe, expect, it } from "vitest";
-import { Pacer } from "../../src/outbox/pacer";
+import { Pacer, PacerStopped } from "../../src/outbox/pacer";
 
 function virtual() {
   let t = 0;
@@ -95,5 +95,32 @@ describe("pacer", () => {
     p.done(await p.take("oc_c"));
     expect(c.now()).toBe(2000);
     expect(p.recipientHeldUntil("oc_b")).toBe(3000);
+  });
+
+  it("counts the messages waiting for their turn, and after stop() refuses a wait longer than the grace", async () => {
+    const c = virtual();
+    const p = new Pacer({ perSecond: 2, perMinute: 100, perRecipientPerSecond: 5 }, c.now, c.sleep, 0);
+    p.done(await p.take("oc_a"));
+    p.done(await p.take("oc_b"));
+    // The second is full until 1000 ms: two more wait in line.
+    const later = [p.take("oc_c"), p.take("oc_d")];
+    expect(p.waiting).toBe(2);
+    for (const b of await Promise.all(later)) p.done(b);
+    expect(c.now()).toBe(1000);
+    expect(p.waiting).toBe(0);
+    p.stop(500);
+    // The next slot is at 2000 ms, a second away: longer than the grace.
+    await expect(p.take("oc_e")).rejects.toBeInstanceOf(PacerStopped);
+    expect(p.waiting).toBe(0);
+  });
+
+  it("wakes a message asleep in the line when stop() comes, instead of letting it sleep out Lark's minute", async () => {
+    const p = new Pacer({ perSecond: 1, perMinute: 100, perRecipientPerSecond: 5 }, Date.now, undefined, 0);
+    p.done(await p.take("oc_a"));
+    const t0 = Date.now();
+    const asleep = p.take("oc_b"); // its slot is a second away
+    setTimeout(() => p.stop(100), 30);
+    await expect(asleep).rejects.toBeInstanceOf(PacerStopped);
+    expect(Date.now() - t0).toBeLessThan(500);
   });
 });
