@@ -13,14 +13,23 @@ import type { SandboxMessenger } from "./lark/sandbox-messenger";
 export const MAX_BODY_BYTES = 1024 * 1024;
 const TOO_LARGE = { error: "request body over 1 MiB" };
 
+/** What the webhook needs of a request: its exact bytes (the signature covers them) and its headers. */
+export interface RawRequest {
+  body: Uint8Array;
+  header(name: string): string | undefined;
+}
+
 export interface AppDeps {
   bot: Bot;
   verificationToken: string;
   encryptKey?: string;
   signatureMaxAgeSeconds: number;
   crypto?: CryptoPrimitives;
-  /** Reads the request body, undefined when over `maxBytes`; a runtime may read it more directly than `c.req.arrayBuffer()`. */
-  readBody?: (c: Context, maxBytes: number) => Promise<Uint8Array | undefined>;
+  /**
+   * Reads a webhook request more directly than through the web Request (Node); returns undefined
+   * when the body is over `maxBytes`, or nothing at all when it cannot (then the portable way is used).
+   */
+  readRequest?: (c: Context, maxBytes: number) => Promise<RawRequest | undefined> | undefined;
   version: string;
   /** Runs work after the response (Workers: waitUntil; Node: in the background, tracked for clean shutdown). */
   defer(c: Context, work: () => Promise<unknown>): void;
@@ -42,37 +51,45 @@ export function createApp(deps: AppDeps) {
     );
   });
 
-  app.post(
-    "/webhook/event",
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(TOO_LARGE, 413) }),
-    async (c) => {
-      // bodyLimit refuses a declared length over the limit; a chunked body is counted as it is read.
-      const raw = deps.readBody ? await deps.readBody(c, MAX_BODY_BYTES) : new Uint8Array(await c.req.arrayBuffer());
-      if (!raw) return c.json(TOO_LARGE, 413);
-      const inbound = await readLarkRequest(raw, (n) => c.req.header(n), {
-        verificationToken: deps.verificationToken,
-        encryptKey: deps.encryptKey,
-        maxAgeSeconds: deps.signatureMaxAgeSeconds,
-        nowMs: deps.now(),
-        crypto: deps.crypto,
-      });
-      if (inbound.kind === "reject") {
-        log(`webhook: refused (${inbound.status}): ${inbound.reason}`);
-        return c.json({ error: inbound.reason }, inbound.status);
-      }
-      if (inbound.kind === "challenge") return c.json({ challenge: inbound.challenge });
+  // Bodies over 1 MiB are refused: by declared length at once, a chunked one as it is counted.
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(TOO_LARGE, 413) });
+  const readPortable = async (c: Context): Promise<RawRequest> => ({ body: new Uint8Array(await c.req.arrayBuffer()), header: (n) => c.req.header(n) });
 
-      const env = inbound.envelope;
-      // Card callbacks are never retried and must be answered within 3 s with the new card.
-      if (env.header.event_type === "card.action.trigger") {
-        return c.json(cardCallbackAnswer(await deps.bot.cardAction(env)));
-      }
-      // Durable receipt first (so a crash after the 200 loses nothing), then acknowledge, then work.
-      const claim = await deps.bot.accept(env);
-      if (claim) deps.defer(c, () => deps.bot.process(env, claim));
-      return c.json({});
-    },
-  );
+  app.post("/webhook/event", async (c) => {
+    const direct = deps.readRequest?.(c, MAX_BODY_BYTES);
+    if (direct) {
+      const req = await direct;
+      return req ? webhook(c, req) : c.json(TOO_LARGE, 413);
+    }
+    return limitBody(c, async () => {
+      c.res = await webhook(c, await readPortable(c));
+    });
+  });
+
+  async function webhook(c: Context, req: RawRequest): Promise<Response> {
+    const inbound = await readLarkRequest(req.body, req.header, {
+      verificationToken: deps.verificationToken,
+      encryptKey: deps.encryptKey,
+      maxAgeSeconds: deps.signatureMaxAgeSeconds,
+      nowMs: deps.now(),
+      crypto: deps.crypto,
+    });
+    if (inbound.kind === "reject") {
+      log(`webhook: refused (${inbound.status}): ${inbound.reason}`);
+      return c.json({ error: inbound.reason }, inbound.status);
+    }
+    if (inbound.kind === "challenge") return c.json({ challenge: inbound.challenge });
+
+    const env = inbound.envelope;
+    // Card callbacks are never retried and must be answered within 3 s with the new card.
+    if (env.header.event_type === "card.action.trigger") {
+      return c.json(cardCallbackAnswer(await deps.bot.cardAction(env)));
+    }
+    // Durable receipt first (so a crash after the 200 loses nothing), then acknowledge, then work.
+    const claim = await deps.bot.accept(env);
+    if (claim) deps.defer(c, () => deps.bot.process(env, claim));
+    return c.json({});
+  }
 
   if (deps.sandbox) {
     const box = deps.sandbox;

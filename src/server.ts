@@ -8,7 +8,7 @@ import { commands } from "../commands";
 import { createDb } from "../db/client";
 import { overlayDays } from "../db/queries/calendar";
 import { eventsWaiting } from "../db/queries/events";
-import { createApp } from "./app";
+import { createApp, type AppDeps } from "./app";
 import { createBot } from "./bot/pipeline";
 import type { Config } from "./config";
 import { createCalendar, type WorkCalendar } from "./domain/calendar";
@@ -36,8 +36,8 @@ export interface ServerOptions {
   fetch?: typeof fetch;
   /** The runtime's own hash and cipher, when faster than WebCrypto (Node). */
   crypto?: CryptoPrimitives;
-  /** The runtime's own way to read a request body (Node: from the IncomingMessage). */
-  readBody?: (c: Context, maxBytes: number) => Promise<Uint8Array | undefined>;
+  /** The runtime's own way to read a webhook request (Node: from the IncomingMessage). */
+  readRequest?: AppDeps["readRequest"];
   /**
    * Events worked on at once. On the embedded file every query runs synchronously, so one at a
    * time keeps each stretch without I/O short and acknowledgements never wait behind several;
@@ -78,7 +78,7 @@ export function buildServer(o: ServerOptions) {
     encryptKey: o.config.LARK_ENCRYPT_KEY,
     signatureMaxAgeSeconds: o.config.LARK_SIGNATURE_MAX_AGE,
     crypto: o.crypto,
-    readBody: o.readBody,
+    readRequest: o.readRequest,
     version: VERSION,
     defer: o.defer,
     now: () => o.clock.now().getTime(),

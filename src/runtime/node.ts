@@ -17,7 +17,7 @@ import { startScheduler } from "../jobs/cron";
 import { SANDBOX_CHATS, SANDBOX_PEOPLE, seedExample } from "../sandbox/example";
 import { buildServer, SANDBOX_TOKEN } from "../server";
 import { Foreground } from "./foreground";
-import { readNodeBody } from "./node-body";
+import { readNodeRequest } from "./node-request";
 import { nodeCrypto } from "./node-crypto";
 import { retryBusy, timeoutFetch } from "./remote-db";
 import { runTick, type ScheduledJobs } from "./scheduled";
@@ -85,7 +85,7 @@ export async function startNode(opts: NodeOptions = {}) {
     clock,
     eventConcurrency: embedded ? 1 : 4,
     crypto: nodeCrypto,
-    readBody: readNodeBody,
+    readRequest: readNodeRequest,
     nextTurn: (fn) => setImmediate(fn),
     quiet: () => foreground.quiet(),
     log,
