@@ -1,30 +1,47 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import type { Tx } from "../client";
+import type { Db, Tx } from "../client";
 import { processedEvents } from "../schema";
 
 /**
  * Records an event's arrival. Returns false for a duplicate delivery (already done, or another
  * worker holds it). A claim whose holder died is taken over once its lease runs out.
  */
-export async function claimEvent(db: Tx, eventId: string, payload: string, now: number, leaseMs: number): Promise<boolean> {
+export async function claimEvent(db: Db, eventId: string, payload: string, now: number, leaseMs: number): Promise<boolean> {
   return (await claimEvents(db, [{ eventId, payload }], now, leaseMs)).has(eventId);
 }
 
 /**
  * Records several arrivals in one statement (one commit) and returns the ids that were claimed.
- * The ids must be distinct: a second row with the same id would meet the first one's claim.
+ * The ids must be distinct: a second row with the same id would meet the first one's claim. On the
+ * database itself, never inside a transaction: a receipt commits at once.
  */
-export async function claimEvents(db: Tx, events: { eventId: string; payload: string }[], now: number, leaseMs: number): Promise<Set<string>> {
-  const r = await db
-    .insert(processedEvents)
-    .values(events.map((e) => ({ eventId: e.eventId, status: "working" as const, payload: e.payload, claimedUntil: now + leaseMs, receivedAt: now })))
-    .onConflictDoUpdate({
-      target: processedEvents.eventId,
-      set: { claimedUntil: now + leaseMs },
-      setWhere: and(eq(processedEvents.status, "working"), lt(processedEvents.claimedUntil, now)),
-    })
-    .returning({ id: processedEvents.eventId });
-  return new Set(r.map((x) => x.id));
+export async function claimEvents(db: Db, events: { eventId: string; payload: string }[], now: number, leaseMs: number): Promise<Set<string>> {
+  const until = now + leaseMs;
+  const args: (string | number)[] = [];
+  for (const e of events) args.push(e.eventId, e.payload, until, now);
+  args.push(now);
+  const r = await db.$client.execute({ sql: claimStatement(events.length), args });
+  return new Set(r.rows.map((x) => String(x.event_id)));
+}
+
+/**
+ * The receipt INSERT for n events, written out once per size: it is the one write every event makes
+ * before its 200, and building it through the query builder each time was a twentieth of that path.
+ * A repeat is taken over only when its holder's lease has run out (the last argument is now).
+ */
+const claimStatements = new Map<number, string>();
+function claimStatement(n: number): string {
+  let sql = claimStatements.get(n);
+  if (!sql) {
+    sql =
+      `insert into "processed_events" ("event_id", "status", "payload", "claimed_until", "received_at") values ` +
+      Array(n).fill(`(?, 'working', ?, ?, ?)`).join(", ") +
+      ` on conflict ("event_id") do update set "claimed_until" = excluded."claimed_until"` +
+      ` where "processed_events"."status" = 'working' and "processed_events"."claimed_until" < ?` +
+      ` returning "event_id"`;
+    claimStatements.set(n, sql);
+  }
+  return sql;
 }
 
 /**
