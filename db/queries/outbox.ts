@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "../client";
 import { outbox } from "../schema";
 
@@ -47,7 +47,10 @@ export async function claimDue(db: Tx, now: number, leaseMs: number, limit: numb
         keys ? inArray(outbox.key, keys) : undefined,
       ),
     )
-    .orderBy(asc(outbox.notBefore), asc(outbox.createdAt))
+    // Oldest first, in the order of the due index (status, not_before, then rowid = order written):
+    // ordering by created_at instead sorted every pending row on each claim — 27 ms with 12,000
+    // replies waiting behind Lark's limit, the main thread held all the while.
+    .orderBy(asc(outbox.notBefore), sql`rowid`)
     .limit(limit);
   if (!due.length) return [];
   // The lease is taken row by row with a guard, so two senders racing for a row get it once.
