@@ -16,6 +16,7 @@ import { migrate } from "../db/migrate";
 import { startEmulator } from "../test/emulator";
 import { encryptBody, signedRequest, textMessageEvent } from "../test/helpers/lark-events";
 import { peakRssMb, round, startChild, stopChild, summary } from "./stats";
+import { seedBenchData } from "./seed";
 
 const TOKEN = "bench-token";
 const KEY = "bench-encrypt-key";
@@ -25,23 +26,7 @@ const TASKS = 10_000;
 async function seed(url: string) {
   const c = createClient({ url });
   await migrate(c);
-  const stmts = [];
-  for (let u = 1; u <= UNITS; u++) {
-    stmts.push({ sql: "INSERT INTO units (id, name) VALUES (?, ?)", args: [u, `示例单位${u}`] });
-    stmts.push({ sql: "INSERT INTO unit_aliases (key, alias, unit_id) VALUES (?, ?, ?)", args: [`示例单位${u}`, `示例单位${u}`, u] });
-    stmts.push({ sql: "INSERT INTO members (open_id, name, role, unit_id) VALUES (?, ?, 'liaison', ?)", args: [`ou_bench_${u}`, `联络员${u}`, u] });
-  }
-  stmts.push({ sql: "INSERT INTO plans (id, title, year) VALUES (1, '基准测试任务表', 2026)", args: [] });
-  await c.batch(stmts, "write");
-  const tasks = [];
-  for (let t = 1; t <= TASKS; t++) {
-    const due = `2026-${String(1 + (t % 12)).padStart(2, "0")}-${String(1 + (t % 28)).padStart(2, "0")}`;
-    tasks.push({ sql: "INSERT INTO tasks (id, plan_id, requirement, due_date, content_key) VALUES (?, 1, ?, ?, ?)", args: [t, `第${t}项政务公开任务：按要求在政府网站公开相关信息并及时更新。`, due, `k${t}`] });
-    for (const u of [1 + (t % UNITS), 1 + ((t * 7) % UNITS)]) {
-      tasks.push({ sql: "INSERT OR IGNORE INTO assignments (task_id, unit_id, due_date, status) VALUES (?, ?, ?, ?)", args: [t, u, due, t % 5 === 0 ? "done" : "todo"] });
-    }
-  }
-  for (let i = 0; i < tasks.length; i += 5000) await c.batch(tasks.slice(i, i + 5000), "write");
+  await seedBenchData(c, UNITS, TASKS);
   c.close();
 }
 

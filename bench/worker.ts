@@ -26,6 +26,7 @@ import { startEmulator, type Emulator } from "../test/emulator/index";
 import { postEvent, textMessageEvent } from "../test/helpers/lark-events";
 import { freePort, startSqld } from "../test/helpers/sqld";
 import { APP_ID, buildWorker, ENCRYPT_KEY, larkEnv, startWorker, TOKEN } from "../test/runtime/harness";
+import { seedBenchData } from "./seed";
 
 const UNITS = 100;
 const TASKS = 3000;
@@ -119,21 +120,7 @@ function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
 
 async function seed(url: string) {
   const c = createClient({ url });
-  const stmts: { sql: string; args: (string | number)[] }[] = [];
-  for (let u = 1; u <= UNITS; u++) {
-    stmts.push({ sql: "INSERT INTO units (id, name) VALUES (?, ?)", args: [u, `示例单位${u}`] });
-    stmts.push({ sql: "INSERT INTO unit_aliases (key, alias, unit_id) VALUES (?, ?, ?)", args: [`示例单位${u}`, `示例单位${u}`, u] });
-    stmts.push({ sql: "INSERT INTO members (open_id, name, role, unit_id) VALUES (?, ?, 'liaison', ?)", args: [`ou_bench_${u}`, `联络员${u}`, u] });
-  }
-  stmts.push({ sql: "INSERT INTO plans (id, title, year) VALUES (1, '基准测试任务表', 2026)", args: [] });
-  for (let t = 1; t <= TASKS; t++) {
-    const due = `2026-${String(1 + (t % 12)).padStart(2, "0")}-${String(1 + (t % 28)).padStart(2, "0")}`;
-    stmts.push({ sql: "INSERT INTO tasks (id, plan_id, requirement, due_date, content_key) VALUES (?, 1, ?, ?, ?)", args: [t, `第${t}项政务公开任务：按要求在政府网站公开相关信息并及时更新。`, due, `k${t}`] });
-    for (const u of [1 + (t % UNITS), 1 + ((t * 7) % UNITS)]) {
-      stmts.push({ sql: "INSERT OR IGNORE INTO assignments (task_id, unit_id, due_date, status) VALUES (?, ?, ?, ?)", args: [t, u, due, t % 5 === 0 ? "done" : "todo"] });
-    }
-  }
-  for (let i = 0; i < stmts.length; i += 2000) await c.batch(stmts.slice(i, i + 2000), "write");
+  await seedBenchData(c, UNITS, TASKS);
   c.close();
 }
 
