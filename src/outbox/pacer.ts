@@ -102,8 +102,8 @@ export class Pacer {
   private appHeldUntil = 0;
   private takes = 0;
   private pending = 0;
-  /** Set by stop(): waits longer than this from then on are refused. */
-  private graceMs?: number;
+  /** Set by stop(): no message is let through after this instant. */
+  private stopDeadline?: number;
   /** Takes are served one after another, so at most one is asleep: stop() wakes it. */
   private wakeSleeper?: () => void;
 
@@ -123,18 +123,20 @@ export class Pacer {
   }
 
   /**
-   * Shutting down: a take() that would wait longer than `graceMs` — now or later, queued or sleeping —
-   * rejects with PacerStopped instead of holding the process open for minutes behind Lark's limits.
+   * Shutting down: what can go within `graceMs` from now still goes; a take() whose turn would come
+   * later — queued or asleep — rejects with PacerStopped instead of holding the process open for
+   * minutes behind Lark's limits. A deadline, not a bound on each wait: waits of just under the grace,
+   * one after another, would otherwise go on as long as the backlog.
    */
   stop(graceMs = 1000) {
-    if (this.graceMs !== undefined) return;
-    this.graceMs = graceMs;
+    if (this.stopDeadline !== undefined) return;
+    this.stopDeadline = this.now() + graceMs;
     this.wakeSleeper?.();
   }
 
   /**
    * Waits until one more message to `recipient` fits every window, and books it. Calls are served in
-   * order. After stop(), rejects with PacerStopped when the wait would be longer than the grace.
+   * order. After stop(), rejects with PacerStopped when the turn would come after the grace.
    */
   take(recipient: string): Promise<Booking> {
     this.pending++;
@@ -152,8 +154,8 @@ export class Pacer {
           const logs = [...this.app, r];
           return { recipient, entries: logs.map((log) => ({ log, entry: log.book() })) };
         }
-        if (this.graceMs !== undefined && at - t > this.graceMs) throw new PacerStopped();
-        // stop() wakes the sleeper to decide again whether its wait still fits the grace.
+        if (this.stopDeadline !== undefined && at > this.stopDeadline) throw new PacerStopped();
+        // stop() wakes the sleeper to decide again whether its turn still comes within the grace.
         await new Promise<void>((r) => {
           this.wakeSleeper = r;
           this.sleep(at - t).then(r, r);

@@ -14,8 +14,8 @@
  *   handed to `onFailures` (which reports it to the admins).
  * - Memory stays bounded whatever the backlog: a reply arriving when `maxWaiting` messages already
  *   wait for the pacer goes back to the outbox, and a delivery pass takes it in its turn (batches of
- *   `batchSize`). On stop(), waits longer than a second give their rows back the same way: a clean
- *   shutdown does not sit out Lark's 1,000-a-minute limit, and the next start sends them.
+ *   `batchSize`). On stop(), rows whose turn would come more than a second later go back the same
+ *   way: a clean shutdown does not sit out Lark's 1,000-a-minute limit, and the next start sends them.
  */
 import type { Db } from "../../db/client";
 import { releaseLease, renewLease } from "../../db/queries/delivery";
@@ -145,8 +145,9 @@ export class OutboxSender {
   }
 
   /**
-   * Shutting down: no new delivery pass starts, and messages that would wait more than a second for
-   * the pacer go back to the outbox unsent (the next start sends them). What is on its way finishes.
+   * Shutting down: no new delivery pass starts, and messages whose turn at the pacer would come more
+   * than a second from now go back to the outbox unsent (the next start sends them). What is on its
+   * way finishes.
    */
   stop() {
     this.stopping = true;

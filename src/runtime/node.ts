@@ -153,11 +153,11 @@ export async function startNode(opts: NodeOptions = {}) {
       clearInterval(timer);
       scheduler?.stop();
       longConnection?.close();
-      const stopped = new Promise<void>((r) => http.close(() => r()));
-      await stopped;
       // Replies still to go are sent if Lark's limits allow within a second; the rest stay in the
       // outbox for the next start rather than holding the shutdown for minutes.
       server.sender.stop();
+      const stopped = new Promise<void>((r) => http.close(() => r()));
+      await stopped;
       while (inflight.size) await Promise.allSettled([...inflight]);
       await server.sender.idle();
       client.close();

@@ -63,7 +63,7 @@ describe("a backlog of replies", () => {
     expect(r.emulator.counters.rejected429).toBe(0);
   });
 
-  it("on stop(), gives back what would wait more than a second; the next start sends it, none twice", async () => {
+  it("on stop(), gives back what could not leave within a second; the next start sends it, none twice", async () => {
     rig = await direct({ sender: { maxWaiting: 100 } });
     const r = rig;
     const rows = await replies(r, r.sender, 20);

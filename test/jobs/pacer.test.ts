@@ -125,4 +125,15 @@ describe("pacer", () => {
     p.stop(100);
     await expect(asleep).rejects.toBeInstanceOf(PacerStopped);
   });
+
+  it("after stop(), lets through only what fits before the grace runs out, not wait after wait of just under it", async () => {
+    const c = virtual();
+    const p = new Pacer({ perSecond: 1, perMinute: 100, perRecipientPerSecond: 5 }, c.now, c.sleep, 0);
+    p.done(await p.take("oc_a"));
+    p.stop(1000);
+    // One a second: the next turn is at 1000 ms (inside the grace), the ones after it are not.
+    const outcomes = await Promise.allSettled(Array.from({ length: 4 }, async (_, i) => p.done(await p.take(`oc_${i}`))));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "rejected", "rejected"]);
+    expect(c.now()).toBe(1000);
+  });
 });

@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterEach(() => {
   if (child && child.exitCode === null) child.kill("SIGKILL");
   if (dir) rmSync(dir, { recursive: true, force: true });
+  emulator.setLatency(0);
 });
 afterAll(async () => {
   await emulator.close();
@@ -38,9 +39,10 @@ interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-async function startChild(): Promise<Started> {
-  dir = mkdtempSync(join(tmpdir(), "duban-shutdown-"));
-  const db = join(dir, "duban.db");
+/** Starts `npm start`'s process on a new database, or on `db` (a restart). */
+async function startChild(reuse?: string): Promise<Started> {
+  if (!reuse) dir = mkdtempSync(join(tmpdir(), "duban-shutdown-"));
+  const db = reuse ?? join(dir, "duban.db");
   const port = await freePort();
   child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
     cwd: ROOT,
@@ -119,4 +121,37 @@ it("SIGINT when idle exits 0 at once", async () => {
   expect(exit.code, s.output()).toBe(0);
   expect(Date.now() - t0).toBeLessThan(3000);
   expect(s.output()).toContain("shutdown: done");
+});
+
+it("SIGTERM with replies held back by Lark's limits: exits without waiting them out; the next start sends each once", async () => {
+  const s = await startChild();
+  // Fifteen questions in one chat: Lark lets five messages a second into a chat, so the last five
+  // could leave only about three seconds after the first.
+  const chat = "oc_shutdownp2p00000000000000002";
+  const events = Array.from({ length: 15 }, () => textMessageEvent({ openId: ADMIN.openId, chatId: chat, chatType: "p2p", token: "runtime-verification-token", text: "帮助" }));
+  const before = emulator.messages.length;
+  for (const ev of events) emulator.ingestEvent(ev);
+  for (const ev of events) expect((await postEvent(s.url, ev, { encryptKey: ENCRYPT_KEY })).status).toBe(200);
+  await emulator.waitForMessages(before + 5, 10_000);
+
+  child!.kill("SIGTERM");
+  const exit = await s.exited;
+  expect(exit.code, s.output()).toBe(0);
+  expect(s.output()).toContain("shutdown: done");
+  const sentBeforeExit = emulator.messages.length - before;
+  expect(sentBeforeExit).toBeLessThan(15);
+  // What was held back is in the outbox, free for the next start to take.
+  const c = createClient({ url: `file:${s.db}` });
+  const pending = await c.execute("SELECT lease_until FROM outbox WHERE status = 'pending'");
+  c.close();
+  expect(pending.rows.map((r) => Number(r.lease_until))).toEqual(Array(15 - sentBeforeExit).fill(0));
+
+  // The next start sends the rest: every question answered, none twice.
+  const again = await startChild(s.db);
+  const replies = (await emulator.waitForMessages(before + 15, 15_000)).slice(before);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(emulator.messages.length - before).toBe(15);
+  expect(new Set(replies.map((m) => m.parent_id))).toEqual(new Set(events.map((ev) => ev.event.message.message_id)));
+  child!.kill("SIGTERM");
+  expect((await again.exited).code).toBe(0);
 });
