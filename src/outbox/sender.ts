@@ -72,8 +72,8 @@ export class OutboxSender {
   private readonly o: Required<Omit<SenderOptions, "onFailed" | "onFailures" | "log">> & Pick<SenderOptions, "onFailed" | "onFailures" | "log">;
   private inflight = new Set<Promise<unknown>>();
   private stopping = false;
-  /** A delivery pass started because replies were given back to the outbox (one at a time). */
-  private catchingUp?: Promise<void>;
+  /** A delivery pass started because replies were given back to the outbox runs (one at a time). */
+  private catchingUp = false;
   private catchUpAgain = false;
 
   constructor(
@@ -136,12 +136,14 @@ export class OutboxSender {
     if (this.stopping) return;
     this.catchUpAgain = true;
     if (this.catchingUp) return;
-    this.catchingUp = (async () => {
+    this.catchingUp = true;
+    void (async () => {
       while (this.catchUpAgain && !this.stopping) {
         this.catchUpAgain = false;
         await this.deliver().catch((e) => this.o.log?.(`outbox: catching up failed: ${(e as Error).message ?? e}`));
       }
-    })().finally(() => (this.catchingUp = undefined));
+      this.catchingUp = false;
+    })();
   }
 
   /**
